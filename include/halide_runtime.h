@@ -1,0 +1,93 @@
+/* halide_runtime.h - the runtime ABI shared by halide-c, its generated code and programs
+ * that link generated objects.
+ *
+ * The layouts below are Halide's (HalideRuntime.h): a C or C++ program written against a
+ * Halide-generated object links against ours unchanged. Every entry point takes
+ * `void *user_context` first; every overridable hook is a weak symbol with a
+ * halide_default_* implementation in the runtime.
+ */
+#ifndef HALIDE_C_RUNTIME_H
+#define HALIDE_C_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum halide_type_code_t {
+    halide_type_int = 0,    /* signed integers */
+    halide_type_uint = 1,   /* unsigned integers */
+    halide_type_float = 2,  /* IEEE floating point */
+    halide_type_handle = 3, /* opaque pointers */
+    halide_type_bfloat = 4, /* bfloat16 */
+} halide_type_code_t;
+
+struct halide_type_t {
+    uint8_t code; /* a halide_type_code_t */
+    uint8_t bits;
+    uint16_t lanes;
+};
+
+struct halide_device_interface_t;
+
+typedef struct halide_dimension_t {
+    int32_t min, extent, stride;
+    uint32_t flags;
+} halide_dimension_t;
+
+typedef enum {
+    halide_buffer_flag_host_dirty = 1,
+    halide_buffer_flag_device_dirty = 2,
+} halide_buffer_flags;
+
+typedef struct halide_buffer_t {
+    uint64_t device;
+    const struct halide_device_interface_t *device_interface;
+    uint8_t *host;
+    uint64_t flags;
+    struct halide_type_t type;
+    int32_t dimensions;
+    halide_dimension_t *dim;
+    void *padding;
+} halide_buffer_t;
+
+/* Error codes returned by generated pipelines (0 is success). Values are Halide's. */
+enum halide_error_code_t {
+    halide_error_code_success = 0,
+    /* An uncategorized error. */
+    halide_error_code_generic_error = -1,
+    /* A buffer argument has the wrong element type. */
+    halide_error_code_bad_type = -3,
+    /* A buffer argument has the wrong number of dimensions. */
+    halide_error_code_bad_dimensions = -43,
+    /* An allocation failed. */
+    halide_error_code_out_of_memory = -4,
+    /* A buffer argument is a null pointer. */
+    halide_error_code_buffer_argument_is_null = -5,
+    /* An explicit assertion of the pipeline failed. */
+    halide_error_code_explicit_condition_failed = -19,
+    /* An input buffer is too small for the region the pipeline reads. */
+    halide_error_code_access_out_of_bounds = -6,
+    /* A buffer's extents overflow the address space. */
+    halide_error_code_buffer_extents_too_large = -12,
+    /* A buffer's allocation is too large. */
+    halide_error_code_buffer_allocation_too_large = -11,
+    /* A constraint on a buffer field (min, extent, stride) does not hold. */
+    halide_error_code_constraint_violated = -8,
+    /* A parameter is outside its declared range. */
+    halide_error_code_param_too_small = -9,
+    halide_error_code_param_too_large = -10,
+};
+
+/* Hooks a program may override (weak in the runtime). */
+void halide_error(void *user_context, const char *msg);
+void halide_print(void *user_context, const char *msg);
+void *halide_malloc(void *user_context, size_t size);
+void halide_free(void *user_context, void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,458 @@
+/* py_func.c - halide.Func: definitions, calls, realization.
+ *
+ * Python sketch:
+ *     class Func:
+ *         def __init__(self, name=None)    # also Func(Type, dims, name) and Func(Expr)
+ *         def __getitem__(self, args) -> Expr          # f[x, y]: a call
+ *         def __setitem__(self, args, value)           # f[x, y] = value: a definition
+ *         def realize(self, sizes_or_buffers=[], target=None) -> Buffer | list[Buffer]
+ *         def compile_jit(self, target=None)
+ *         def compile_to_lowered_stmt(self, filename, args=[], fmt=..., target=None)
+ *         name(), defined(), dimensions(), args(), type(), types(), outputs(), value(),
+ *         values(), has_update_definition(), num_update_definitions()
+ * Realizing compiles with the GIL held (front-end objects are touched) and runs the
+ * pipeline with the GIL released.
+ */
+#include "py_state.h"
+
+typedef struct {
+    PyObject_HEAD
+    hl_func *func;
+} py_func_object;
+
+static hl_func *func_of(PyObject *self) { return ((py_func_object *)self)->func; }
+
+static int func_init(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    py_func_object *o = (py_func_object *)self;
+    PyObject *a0 = NULL, *a1 = NULL, *a2 = NULL;
+    static char *kwlist[] = {"name", "dimensions", "func_name", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOO:Func", kwlist, &a0, &a1, &a2)) return -1;
+    const char *name = NULL;
+    PyObject *define_with = NULL;
+    if (a0 && PyUnicode_Check(a0)) {
+        name = PyUnicode_AsUTF8(a0);
+        if (!name) return -1;
+    } else if (a0 && PyObject_TypeCheck(a0, st->Type)) {
+        /* Func(Type, dimensions, name): the declared type is checked at definition time in
+         * Halide; here only the name is kept. */
+        if (a2 && PyUnicode_Check(a2)) name = PyUnicode_AsUTF8(a2);
+        else if (a1 && !PyLong_Check(a1) && PyUnicode_Check(a1)) name = PyUnicode_AsUTF8(a1);
+    } else if (a0 && a0 != Py_None) {
+        define_with = a0; /* Func(expr): a zero-dimensional Func of that value */
+    }
+    hl_func_release(o->func);
+    o->func = NULL;
+    hl_status s = hl_func_new(name, &o->func);
+    if (s != HL_OK) {
+        py_raise_status(st, s);
+        return -1;
+    }
+    if (define_with) {
+        hl_expr *value;
+        if (py_as_expr(st, define_with, &value) < 0) return -1;
+        s = hl_func_define(o->func, 0, NULL, 1, &value);
+        hl_expr_release(value);
+        if (s != HL_OK) {
+            py_raise_status(st, s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void func_dealloc(PyObject *self) {
+    PyTypeObject *tp = Py_TYPE(self);
+    hl_func_release(func_of(self));
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *func_repr(PyObject *self) {
+    return PyUnicode_FromFormat("<halide.Func '%s'>", hl_func_name(func_of(self)));
+}
+
+/* The index of f[...] as a list of new Expr references. */
+static int index_exprs(py_state *st, PyObject *key, hl_expr ***out, Py_ssize_t *n) {
+    PyObject *seq = PyTuple_Check(key) ? Py_NewRef(key) : PyTuple_Pack(1, key);
+    if (!seq) return -1;
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    hl_expr **exprs = PyMem_Calloc((size_t)(count ? count : 1), sizeof(hl_expr *));
+    if (!exprs) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (py_as_expr(st, PyTuple_GET_ITEM(seq, i), &exprs[i]) < 0) {
+            for (Py_ssize_t j = 0; j < i; j++) hl_expr_release(exprs[j]);
+            PyMem_Free(exprs);
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    Py_DECREF(seq);
+    *out = exprs;
+    *n = count;
+    return 0;
+}
+
+static void free_exprs(hl_expr **exprs, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) hl_expr_release(exprs[i]);
+    PyMem_Free(exprs);
+}
+
+static PyObject *func_getitem(PyObject *self, PyObject *key) {
+    py_state *st = py_state_of(self);
+    hl_expr **args;
+    Py_ssize_t n;
+    if (index_exprs(st, key, &args, &n) < 0) return NULL;
+    hl_expr *out;
+    hl_status s = hl_func_call(func_of(self), (int)n, args, 0, &out);
+    free_exprs(args, n);
+    if (s != HL_OK) return py_raise_status(st, s);
+    if (hl_func_num_values(func_of(self)) > 1) {
+        /* A Tuple-valued Func: f[x] is a tuple of one call per value. */
+        hl_expr_release(out);
+        int nv = hl_func_num_values(func_of(self));
+        PyObject *tuple = PyTuple_New(nv);
+        if (!tuple) return NULL;
+        if (index_exprs(st, key, &args, &n) < 0) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        for (int v = 0; v < nv; v++) {
+            s = hl_func_call(func_of(self), (int)n, args, v, &out);
+            PyObject *item = s == HL_OK ? py_expr_wrap(st, out) : py_raise_status(st, s);
+            if (!item) {
+                free_exprs(args, n);
+                Py_DECREF(tuple);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(tuple, v, item);
+        }
+        free_exprs(args, n);
+        return tuple;
+    }
+    return py_expr_wrap(st, out);
+}
+
+static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
+    py_state *st = py_state_of(self);
+    if (!value) {
+        PyErr_SetString(PyExc_TypeError, "Func definitions can't be deleted");
+        return -1;
+    }
+    hl_expr **args, **values;
+    Py_ssize_t nargs, nvalues;
+    if (index_exprs(st, key, &args, &nargs) < 0) return -1;
+    PyObject *vals = PyTuple_Check(value) || PyList_Check(value) ? PySequence_Tuple(value)
+                                                                  : PyTuple_Pack(1, value);
+    if (!vals) {
+        free_exprs(args, nargs);
+        return -1;
+    }
+    int rc = index_exprs(st, vals, &values, &nvalues);
+    Py_DECREF(vals);
+    if (rc < 0) {
+        free_exprs(args, nargs);
+        return -1;
+    }
+    hl_status s = hl_func_define(func_of(self), (int)nargs, args, (int)nvalues, values);
+    free_exprs(args, nargs);
+    free_exprs(values, nvalues);
+    if (s != HL_OK) {
+        py_raise_status(st, s);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- Realization ---------------------------------------------------------------------------- */
+
+static PyObject *realize_into(py_state *st, hl_func *f, PyObject *buffers) {
+    Py_ssize_t n = PyList_GET_SIZE(buffers);
+    hl_buffer *outs[16];
+    if (n > 16) {
+        PyErr_SetString(PyExc_ValueError, "too many output buffers");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!(outs[i] = py_buffer_get(st, PyList_GET_ITEM(buffers, i)))) return NULL;
+    hl_status s = hl_func_compile_jit(f);
+    if (s != HL_OK) return py_raise_status(st, s);
+    Py_BEGIN_ALLOW_THREADS s = hl_func_realize(f, (int)n, outs);
+    Py_END_ALLOW_THREADS if (s != HL_OK) return py_raise_status(st, s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    hl_func *f = func_of(self);
+    static char *kwlist[] = {"sizes", "target", NULL};
+    PyObject *what = NULL, *target = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:realize", kwlist, &what, &target))
+        return NULL;
+    if (!hl_func_defined(f)) {
+        PyErr_Format(st->HalideError, "Can't realize undefined Func %s", hl_func_name(f));
+        return NULL;
+    }
+    if (what && PyObject_TypeCheck(what, st->Buffer)) {
+        PyObject *list = PyList_New(1);
+        if (!list) return NULL;
+        PyList_SET_ITEM(list, 0, Py_NewRef(what));
+        PyObject *r = realize_into(st, f, list);
+        Py_DECREF(list);
+        return r;
+    }
+    PyObject *seq = what ? PySequence_Fast(what, "realize() takes a list of sizes or Buffers")
+                         : PyList_New(0);
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n > 0 && PyObject_TypeCheck(PySequence_Fast_GET_ITEM(seq, 0), st->Buffer)) {
+        PyObject *list = PySequence_List(seq);
+        Py_DECREF(seq);
+        if (!list) return NULL;
+        PyObject *r = realize_into(st, f, list);
+        Py_DECREF(list);
+        return r;
+    }
+    int dims = hl_func_dimensions(f);
+    if (n != dims) {
+        Py_DECREF(seq);
+        PyErr_Format(st->HalideError,
+                     "Func %s has %d dimension%s but realize() was given %zd size%s",
+                     hl_func_name(f), dims, dims == 1 ? "" : "s", n, n == 1 ? "" : "s");
+        return NULL;
+    }
+    int32_t extents[64];
+    if (n > 64) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "too many dimensions");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+        if (v < 0 || v > INT32_MAX) {
+            Py_DECREF(seq);
+            PyErr_Format(PyExc_ValueError, "realize(): size %ld of dimension %zd is out of range",
+                         v, i);
+            return NULL;
+        }
+        extents[i] = (int32_t)v;
+    }
+    Py_DECREF(seq);
+    int nv = hl_func_num_values(f);
+    PyObject *buffers = PyList_New(nv);
+    if (!buffers) return NULL;
+    for (int v = 0; v < nv; v++) {
+        hl_buffer *b;
+        hl_status s = hl_buffer_new(hl_func_value_type(f, v), dims, extents, NULL, &b);
+        PyObject *item = s == HL_OK ? py_buffer_wrap(st, b) : py_raise_status(st, s);
+        if (!item) {
+            Py_DECREF(buffers);
+            return NULL;
+        }
+        PyList_SET_ITEM(buffers, v, item);
+    }
+    PyObject *r = realize_into(st, f, buffers);
+    if (!r) {
+        Py_DECREF(buffers);
+        return NULL;
+    }
+    Py_DECREF(r);
+    if (nv == 1) {
+        PyObject *only = Py_NewRef(PyList_GET_ITEM(buffers, 0));
+        Py_DECREF(buffers);
+        return only;
+    }
+    return buffers;
+}
+
+static PyObject *func_compile_jit(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    static char *kwlist[] = {"target", NULL};
+    PyObject *target = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:compile_jit", kwlist, &target)) return NULL;
+    hl_status s = hl_func_compile_jit(func_of(self));
+    if (s != HL_OK) return py_raise_status(st, s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *func_compile_to_lowered_stmt(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    static char *kwlist[] = {"filename", "arguments", "fmt", "target", NULL};
+    const char *filename;
+    PyObject *arguments = NULL, *fmt = NULL, *target = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s|OOO:compile_to_lowered_stmt", kwlist,
+                                     &filename, &arguments, &fmt, &target))
+        return NULL;
+    char *text;
+    hl_status s = hl_func_lowered_stmt(func_of(self), &text);
+    if (s != HL_OK) return py_raise_status(st, s);
+    FILE *fp = fopen(filename, "w");
+    if (!fp) {
+        hl_string_free(text);
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, filename);
+    }
+    fputs(text, fp);
+    fclose(fp);
+    hl_string_free(text);
+    Py_RETURN_NONE;
+}
+
+/* ---- Queries ---------------------------------------------------------------------------------- */
+
+static int require_defined(py_state *st, hl_func *f) {
+    if (hl_func_defined(f)) return 0;
+    PyErr_Format(st->HalideError, "Func %s is not defined", hl_func_name(f));
+    return -1;
+}
+
+static PyObject *func_name(PyObject *self, PyObject *unused) {
+    return PyUnicode_FromString(hl_func_name(func_of(self)));
+}
+static PyObject *func_defined(PyObject *self, PyObject *unused) {
+    return PyBool_FromLong(hl_func_defined(func_of(self)));
+}
+static PyObject *func_dimensions(PyObject *self, PyObject *unused) {
+    return PyLong_FromLong(hl_func_dimensions(func_of(self)));
+}
+static PyObject *func_outputs(PyObject *self, PyObject *unused) {
+    return PyLong_FromLong(hl_func_num_values(func_of(self)));
+}
+static PyObject *func_false(PyObject *self, PyObject *unused) { Py_RETURN_FALSE; }
+static PyObject *func_zero(PyObject *self, PyObject *unused) { return PyLong_FromLong(0); }
+
+static PyObject *func_args(PyObject *self, PyObject *unused) {
+    py_state *st = py_state_of(self);
+    hl_func *f = func_of(self);
+    int n = hl_func_dimensions(f);
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        PyObject *v = PyObject_CallFunction((PyObject *)st->Var, "s", hl_func_arg_name(f, i));
+        if (!v) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, v);
+    }
+    return list;
+}
+
+static PyObject *func_type(PyObject *self, PyObject *unused) {
+    py_state *st = py_state_of(self);
+    hl_func *f = func_of(self);
+    if (require_defined(st, f) < 0) return NULL;
+    if (hl_func_num_values(f) != 1) {
+        PyErr_Format(st->HalideError, "Func %s has %d values; use types()", hl_func_name(f),
+                     hl_func_num_values(f));
+        return NULL;
+    }
+    return py_type_wrap(st, hl_func_value_type(f, 0));
+}
+
+static PyObject *func_types(PyObject *self, PyObject *unused) {
+    py_state *st = py_state_of(self);
+    hl_func *f = func_of(self);
+    if (require_defined(st, f) < 0) return NULL;
+    int n = hl_func_num_values(f);
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        PyObject *t = py_type_wrap(st, hl_func_value_type(f, i));
+        if (!t) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
+static PyObject *value_at(py_state *st, hl_func *f, int i) {
+    hl_expr *e = (hl_expr *)hl_func_value(f, i);
+    hl_expr_retain(e);
+    return py_expr_wrap(st, e);
+}
+
+static PyObject *func_value(PyObject *self, PyObject *unused) {
+    py_state *st = py_state_of(self);
+    hl_func *f = func_of(self);
+    if (require_defined(st, f) < 0) return NULL;
+    if (hl_func_num_values(f) != 1) {
+        PyErr_Format(st->HalideError, "Func %s has %d values; use values()", hl_func_name(f),
+                     hl_func_num_values(f));
+        return NULL;
+    }
+    return value_at(st, f, 0);
+}
+
+static PyObject *func_values(PyObject *self, PyObject *unused) {
+    py_state *st = py_state_of(self);
+    hl_func *f = func_of(self);
+    if (require_defined(st, f) < 0) return NULL;
+    int n = hl_func_num_values(f);
+    PyObject *tuple = PyTuple_New(n);
+    for (int i = 0; tuple && i < n; i++) {
+        PyObject *v = value_at(st, f, i);
+        if (!v) {
+            Py_CLEAR(tuple);
+            break;
+        }
+        PyTuple_SET_ITEM(tuple, i, v);
+    }
+    return tuple;
+}
+
+#define KW (PyCFunction)(void (*)(void))
+static PyMethodDef func_methods[] = {
+    {"realize", KW func_realize, METH_VARARGS | METH_KEYWORDS,
+     "realize(sizes or buffers, target=None): compute the Func over a region."},
+    {"compile_jit", KW func_compile_jit, METH_VARARGS | METH_KEYWORDS,
+     "Compile the pipeline for the JIT now (realize does it when needed)."},
+    {"compile_to_lowered_stmt", KW func_compile_to_lowered_stmt, METH_VARARGS | METH_KEYWORDS,
+     "Write the lowered statement as text."},
+    {"name", func_name, METH_NOARGS, NULL},
+    {"defined", func_defined, METH_NOARGS, NULL},
+    {"dimensions", func_dimensions, METH_NOARGS, NULL},
+    {"outputs", func_outputs, METH_NOARGS, NULL},
+    {"args", func_args, METH_NOARGS, NULL},
+    {"type", func_type, METH_NOARGS, NULL},
+    {"types", func_types, METH_NOARGS, NULL},
+    {"output_types", func_types, METH_NOARGS, NULL},
+    {"value", func_value, METH_NOARGS, NULL},
+    {"values", func_values, METH_NOARGS, NULL},
+    {"has_update_definition", func_false, METH_NOARGS, NULL},
+    {"num_update_definitions", func_zero, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+#undef KW
+
+static PyType_Slot func_slots[] = {
+    {Py_tp_init, func_init},
+    {Py_tp_new, PyType_GenericNew},
+    {Py_tp_dealloc, func_dealloc},
+    {Py_tp_repr, func_repr},
+    {Py_tp_methods, func_methods},
+    {Py_mp_subscript, func_getitem},
+    {Py_mp_ass_subscript, func_setitem},
+    {Py_tp_doc, "A Halide function: a pure definition over integer coordinates."},
+    {0, NULL},
+};
+
+static PyType_Spec func_spec = {
+    .name = "halide.Func",
+    .basicsize = sizeof(py_func_object),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = func_slots,
+};
+
+int py_func_init(PyObject *module, py_state *st) {
+    st->Func = (PyTypeObject *)PyType_FromModuleAndSpec(module, &func_spec, NULL);
+    if (!st->Func) return -1;
+    return PyModule_AddObjectRef(module, "Func", (PyObject *)st->Func);
+}

@@ -1,0 +1,78 @@
+/* py_state.h - module state of halide._halide and the helpers every py_*.c shares.
+ *
+ * The extension is written in the shape of CPython's Modules/xxlimited.c: multi-phase
+ * init, heap types made with PyType_FromModuleAndSpec, and one module-state struct that
+ * holds every type object and the HalideError exception. One C file per Python type;
+ * each registers its type with a py_<type>_init(module, state) function called from
+ * py_module.c. A type finds the state through py_state_of_type / py_state_of_module.
+ */
+#ifndef HL_PY_STATE_H
+#define HL_PY_STATE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "halide_c.h"
+
+typedef struct py_state {
+    PyObject *HalideError;
+    PyTypeObject *Type;
+    PyTypeObject *Expr;
+    PyTypeObject *Var;
+    PyTypeObject *Func;
+    PyTypeObject *Buffer;
+    PyTypeObject *Dimension;
+} py_state;
+
+/* Borrowed: the state of the module that defined `type` (or one of its bases). */
+py_state *py_state_of_type(PyTypeObject *type);
+/* Borrowed: the state of the halide._halide module object. */
+py_state *py_state_of_module(PyObject *module);
+/* Borrowed: the state found from any object of one of our types. */
+py_state *py_state_of(PyObject *obj);
+
+/* Raises HalideError (or MemoryError for HL_ERROR_NOMEM) with hl_last_error(); returns NULL. */
+PyObject *py_raise_status(py_state *st, hl_status status);
+
+/* Each py_*.c file's registration function. */
+int py_type_init(PyObject *module, py_state *st);
+int py_expr_init(PyObject *module, py_state *st);
+int py_func_init(PyObject *module, py_state *st);
+int py_buffer_init(PyObject *module, py_state *st);
+int py_ops_init(PyObject *module, py_state *st);
+
+/* ---- Conversions shared by every type (py_convert.c) ---------------------------------- */
+
+/* Object wrapping an hl_expr: Expr and its subclasses (Var, ...). */
+typedef struct {
+    PyObject_HEAD
+    hl_expr *expr;
+} py_expr_object;
+
+/* New reference to a Python Expr wrapping e (steals the reference to e). */
+PyObject *py_expr_wrap(py_state *st, hl_expr *e);
+/* hl_type from a halide Type object; returns -1 with TypeError otherwise. */
+int py_as_type(py_state *st, PyObject *obj, hl_type *out);
+/* New Python Type object. */
+PyObject *py_type_wrap(py_state *st, hl_type t);
+/* The one converter from Python values to Exprs (new reference in *out): Expr, Var,
+ * FuncRef-like objects, bool, int, float. Python numbers on their own become
+ * bool / int32 / float32 Exprs. Returns -1 with an exception set. */
+int py_as_expr(py_state *st, PyObject *obj, hl_expr **out);
+/* Whether obj is a Python number (bool, int, float) that py_as_scalar accepts. */
+int py_is_scalar(PyObject *obj);
+/* A Python number as an hl_scalar; -1 with an exception otherwise. */
+int py_as_scalar(PyObject *obj, hl_scalar *out);
+
+/* An operator operand (Expr or Python number) for the core; *tmp gets a new reference the
+ * caller releases (or NULL). -1 with TypeError for anything else. */
+int py_operand_from(py_state *st, PyObject *obj, hl_operand *op, hl_expr **tmp);
+
+/* ---- Buffers (py_buffer.c) -------------------------------------------------------------- */
+
+/* Borrowed hl_buffer of a halide.Buffer object, or NULL with TypeError. */
+hl_buffer *py_buffer_get(py_state *st, PyObject *obj);
+/* New halide.Buffer object owning b (steals the reference to b). */
+PyObject *py_buffer_wrap(py_state *st, hl_buffer *b);
+
+#endif

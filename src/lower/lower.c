@@ -1,0 +1,85 @@
+/* lower.c - the lowering driver: the pass list, in order, in one place.
+ *
+ * Each row names a pass (one file each, same words as its entry function). The driver,
+ * not the passes, does logging (HL_DEBUG_LOWER=1 names each pass and says "(unchanged)"
+ * when it returned the same statement; 2 prints every statement), timing
+ * (HL_TIME_LOWERING_PASSES) and the final argument list. Passes raise on user errors.
+ */
+#include "lower.h"
+#include "simplify.h"
+#include "util/check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef struct lower_pass {
+    const char *name;
+    lower_pass_fn run;
+} lower_pass;
+
+ir_node *lower_simplify_pass(lower_state *ls, ir_node *s) { return lower_simplify(ls->ctx, s); }
+
+static const lower_pass passes[] = {
+    {"schedule_functions", lower_schedule_functions},
+    {"inline_functions", lower_inline_functions},
+    {"simplify", lower_simplify_pass},
+    {"bounds_inference", lower_bounds_inference},
+    {"storage_flattening", lower_storage_flattening},
+    {"unpack_buffers", lower_unpack_buffers},
+    {"simplify", lower_simplify_pass},
+};
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int env_level(const char *name) {
+    const char *v = getenv(name);
+    return v ? atoi(v) : 0;
+}
+
+static void add_arg(lower_state *ls, const char *name, bool is_buffer, hl_type type, int dims) {
+    cg_arg *a = &ls->args[ls->nargs++];
+    a->name = name;
+    a->is_buffer = is_buffer;
+    a->type = type;
+    a->dimensions = dims;
+}
+
+ir_node *lower_pipeline(lower_state *ls) {
+    hl_ctx *ctx = ls->ctx;
+    int debug = env_level("HL_DEBUG_LOWER");
+    int timing = env_level("HL_TIME_LOWERING_PASSES");
+    ir_node *s = NULL;
+    for (size_t i = 0; i < sizeof passes / sizeof passes[0]; i++) {
+        double t0 = timing ? now_ms() : 0;
+        ir_node *next = passes[i].run(ls, s);
+        if (timing) fprintf(stderr, "lowering pass %-22s %8.3f ms\n", passes[i].name, now_ms() - t0);
+        if (debug) {
+            fprintf(stderr, "Lowering pass %s%s\n", passes[i].name, next == s ? " (unchanged)" : "");
+            if (debug > 1 && next != s) hl_debug_print(next);
+        }
+        s = next;
+    }
+    hl_func *f = ls->output;
+    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + f->nvalues));
+    add_arg(ls, "__user_context", false, ir_handle(), 0);
+    for (int i = 0; i < ls->ninputs; i++)
+        add_arg(ls, ls->inputs[i].name, true, ls->inputs[i].type, ls->inputs[i].dimensions);
+    for (int i = 0; i < f->nvalues; i++)
+        add_arg(ls, lower_output_buffer_name(ls, i), true, f->values[i]->type, f->nargs);
+    return s;
+}
+
+const char *lower_output_buffer_name(lower_state *ls, int value_index) {
+    hl_func *f = ls->output;
+    if (f->nvalues == 1) return f->name;
+    return ctx_printf(ls->ctx, "%s.%d", f->name, value_index);
+}
+
+const char *lower_loop_var_name(hl_ctx *ctx, const hl_func *f, int dim) {
+    return ctx_printf(ctx, "%s.s0.%s", f->name, f->args[dim]);
+}

@@ -1,0 +1,54 @@
+/* lower.h - lowering a pipeline to one statement: the interface of src/lower/.
+ *
+ * lower_pipeline runs the passes listed in lower.c, in order, on the output Func's
+ * definition (and everything it calls), producing a statement ready for codegen
+ * (codegen.h states its conventions) plus the argument list the generated function
+ * takes: the user context, the input buffers the pipeline reads, then one output buffer
+ * per value of the output Func.
+ */
+#ifndef HL_LOWER_LOWER_H
+#define HL_LOWER_LOWER_H
+
+#include "codegen/codegen.h"
+#include "lang/func.h"
+
+typedef struct lower_input {
+    const char *name; /* the buffer's name in the IR */
+    hl_buffer *buffer;
+    hl_type type;
+    int dimensions;
+} lower_input;
+
+/* The state every pass sees. Passes read it and may add to it (inputs are found by
+ * bounds inference, for instance); all memory is the compile arena's. */
+typedef struct lower_state {
+    hl_ctx *ctx;
+    hl_func *output;
+    /* Input buffers, in argument order. */
+    int ninputs;
+    lower_input *inputs;
+    /* Arguments of the generated function, filled by the driver at the end. */
+    int nargs;
+    cg_arg *args;
+} lower_state;
+
+typedef ir_node *(*lower_pass_fn)(lower_state *ls, ir_node *s);
+
+/* Runs every pass; raises on error. Logs each pass's output when HL_DEBUG_LOWER is set
+ * (1: names and timings, 2: statements too). */
+ir_node *lower_pipeline(lower_state *ls);
+
+/* The passes, one file each, in the order lower.c runs them. */
+ir_node *lower_schedule_functions(lower_state *ls, ir_node *s);
+ir_node *lower_inline_functions(lower_state *ls, ir_node *s);
+ir_node *lower_bounds_inference(lower_state *ls, ir_node *s);
+ir_node *lower_storage_flattening(lower_state *ls, ir_node *s);
+ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s);
+ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
+
+/* Name of the output buffer for value i of the output Func ("f", or "f.0", "f.1"...). */
+const char *lower_output_buffer_name(lower_state *ls, int value_index);
+/* Name of the loop variable of dimension dim of Func f's pure stage ("f.s0.x"). */
+const char *lower_loop_var_name(hl_ctx *ctx, const hl_func *f, int dim);
+
+#endif

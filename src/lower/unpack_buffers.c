@@ -1,0 +1,74 @@
+/* unpack_buffers.c - the prologue: check every buffer argument and read its fields.
+ *
+ * Input: a statement that uses "<b>" (host pointer) and "<b>.min/extent/stride.<d>" of
+ * every input and output buffer as free Variables.
+ * Output: the same statement inside, for each buffer argument b (read as the Variable
+ * "b.buffer"), an AssertStmt that b has the expected element type
+ * (halide_error_bad_type), one that it has the expected number of dimensions
+ * (halide_error_bad_dimensions), and LetStmts reading its host pointer and dimension
+ * fields. The dimension check comes before any dimension field is read.
+ */
+#include "lower.h"
+#include "util/check.h"
+
+static ir_node *buffer_intrinsic(hl_ctx *ctx, hl_type t, ir_intrinsic id, const char *buffer,
+                                 int dim) {
+    ir_node *args[2] = {ir_var(ctx, ir_handle(), ctx_printf(ctx, "%s.buffer", buffer)),
+                        ir_make_const(ctx, ir_int(32), dim)};
+    return ir_call_intrinsic(ctx, t, id, dim >= 0 ? 2 : 1, args);
+}
+
+static ir_node *report(hl_ctx *ctx, const char *fn, const char *buffer, ir_node *a, ir_node *b) {
+    ir_node *args[4] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, buffer), a, b};
+    return ir_call(ctx, ir_int(32), fn, IR_CALL_EXTERN, 4, args);
+}
+
+static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims, ir_node *body) {
+    static const struct {
+        const char *field;
+        ir_intrinsic id;
+    } fields[] = {{"min", IR_INTRIN_BUFFER_GET_MIN},
+                  {"extent", IR_INTRIN_BUFFER_GET_EXTENT},
+                  {"stride", IR_INTRIN_BUFFER_GET_STRIDE}};
+    for (int d = dims - 1; d >= 0; d--)
+        for (int k = 2; k >= 0; k--)
+            body = ir_let_stmt(ctx, ctx_printf(ctx, "%s.%s.%d", name, fields[k].field, d),
+                               buffer_intrinsic(ctx, ir_int(32), fields[k].id, name, d), body);
+    body = ir_let_stmt(ctx, name, buffer_intrinsic(ctx, ir_handle(), IR_INTRIN_BUFFER_GET_HOST, name, -1),
+                       body);
+
+    /* Type: code | bits << 8 | lanes << 16, compared as one uint32. */
+    ir_node *code = ir_cast(ctx, ir_uint(32), buffer_intrinsic(ctx, ir_uint(8), IR_INTRIN_BUFFER_GET_TYPE_CODE, name, -1));
+    ir_node *bits = ir_cast(ctx, ir_uint(32), buffer_intrinsic(ctx, ir_uint(8), IR_INTRIN_BUFFER_GET_TYPE_BITS, name, -1));
+    ir_node *lanes = ir_cast(ctx, ir_uint(32), buffer_intrinsic(ctx, ir_uint(16), IR_INTRIN_BUFFER_GET_TYPE_LANES, name, -1));
+    ir_node *eight = ir_uint_imm(ctx, ir_uint(32), 8), *sixteen = ir_uint_imm(ctx, ir_uint(32), 16);
+    ir_node *sh_bits[2] = {bits, eight}, *sh_lanes[2] = {lanes, sixteen};
+    ir_node *packed = ir_binary(ctx, IR_Add, code,
+                                ir_binary(ctx, IR_Add,
+                                          ir_call_intrinsic(ctx, ir_uint(32), IR_INTRIN_SHIFT_LEFT, 2, sh_bits),
+                                          ir_call_intrinsic(ctx, ir_uint(32), IR_INTRIN_SHIFT_LEFT, 2, sh_lanes)));
+    uint64_t expected = (uint64_t)type.code | (uint64_t)type.bits << 8 | (uint64_t)1 << 16;
+    ir_node *expected_type = ir_uint_imm(ctx, ir_uint(32), expected);
+    ir_node *type_ok = ir_binary(ctx, IR_EQ, packed, expected_type);
+    ir_node *given_dims = buffer_intrinsic(ctx, ir_int(32), IR_INTRIN_BUFFER_GET_DIMENSIONS, name, -1);
+    ir_node *dims_ok = ir_binary(ctx, IR_EQ, given_dims, ir_make_const(ctx, ir_int(32), dims));
+    ir_node *checks = ir_block(
+        ctx,
+        ir_assert_stmt(ctx, type_ok, report(ctx, "halide_error_bad_type", name, packed, expected_type),
+                       halide_error_code_bad_type),
+        ir_assert_stmt(ctx, dims_ok,
+                       report(ctx, "halide_error_bad_dimensions", name,
+                              ir_make_const(ctx, ir_int(32), dims), given_dims),
+                       halide_error_code_bad_dimensions));
+    return ir_block(ctx, checks, body);
+}
+
+ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s) {
+    hl_ctx *ctx = ls->ctx;
+    hl_func *f = ls->output;
+    for (int v = f->nvalues - 1; v >= 0; v--)
+        s = unpack_one(ctx, lower_output_buffer_name(ls, v), f->values[v]->type, f->nargs, s);
+    for (int i = ls->ninputs - 1; i >= 0; i--)
+        s = unpack_one(ctx, ls->inputs[i].name, ls->inputs[i].type, ls->inputs[i].dimensions, s);
+    return s;
+}

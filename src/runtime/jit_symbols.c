@@ -1,0 +1,30 @@
+/* jit_symbols.c - the table of runtime functions the JIT defines for generated code.
+ *
+ * Guarantees: every function of runtime_internal.h that generated code may call is listed,
+ * with its address in this process (the hooks resolve to a program's override, if any).
+ * Adding a runtime function means adding a row here.
+ */
+#include "runtime_internal.h"
+
+#define RT_SYMBOL(f) {#f, (void *)&f}
+
+const rt_symbol rt_jit_symbols[] = {
+    RT_SYMBOL(halide_error),
+    RT_SYMBOL(halide_print),
+    RT_SYMBOL(halide_malloc),
+    RT_SYMBOL(halide_free),
+    RT_SYMBOL(halide_error_buffer_argument_is_null),
+    RT_SYMBOL(halide_error_bad_type),
+    RT_SYMBOL(halide_error_bad_dimensions),
+    RT_SYMBOL(halide_error_access_out_of_bounds),
+    RT_SYMBOL(halide_error_buffer_extents_too_large),
+    RT_SYMBOL(halide_error_buffer_allocation_too_large),
+    RT_SYMBOL(halide_error_out_of_memory),
+    RT_SYMBOL(halide_error_explicit_condition_failed),
+    RT_SYMBOL(halide_error_constraint_violated),
+    RT_SYMBOL(halide_error_param_too_small_i64),
+    RT_SYMBOL(halide_error_param_too_large_i64),
+    RT_SYMBOL(halide_error_param_too_small_f64),
+    RT_SYMBOL(halide_error_param_too_large_f64),
+    {0, 0},
+};

@@ -1,0 +1,76 @@
+/* runtime_internal.h - the native runtime that generated code calls.
+ *
+ * These functions are compiled into the library (for the JIT, which resolves the
+ * generated code's references to them) and use Halide's exact names and signatures,
+ * because they are the ABI of generated code. Every error reporter formats Halide's
+ * message, passes it to halide_error and returns Halide's negative error code, so that
+ * generated code can `return halide_error_...(...)`.
+ *
+ * halide_error, halide_print, halide_malloc and halide_free are weak hooks (a program may
+ * override them), each paired with a halide_default_* implementation. The default
+ * halide_error appends the message to the jit_user_context when user_context is not NULL
+ * (that is how JIT errors become exceptions), and writes it to stderr otherwise.
+ */
+#ifndef HL_RUNTIME_RUNTIME_INTERNAL_H
+#define HL_RUNTIME_RUNTIME_INTERNAL_H
+
+#include "halide_runtime.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The user context the JIT passes to generated code: runtime hooks collect errors here.
+ * Messages are separated by newlines; error_len < sizeof error, and error stays NUL
+ * terminated (longer text is cut). */
+typedef struct jit_user_context {
+    char error[4096];
+    size_t error_len;
+} jit_user_context;
+
+/* Hooks (weak) and their default implementations. */
+void halide_default_error(void *user_context, const char *msg);
+void halide_default_print(void *user_context, const char *msg);
+/* 64-byte aligned, with at least 64 readable bytes past the end; NULL on failure. */
+void *halide_default_malloc(void *user_context, size_t size);
+void halide_default_free(void *user_context, void *ptr);
+
+/* Error reporters: each calls halide_error with Halide's message and returns its code. */
+int halide_error_buffer_argument_is_null(void *user_context, const char *buffer_name);
+/* Types are halide_type_t bit patterns: code | bits << 8 | lanes << 16. */
+int halide_error_bad_type(void *user_context, const char *func_name, uint32_t type_given,
+                          uint32_t correct_type);
+/* Halide's argument order: the dimensions of the buffer passed in, then the expected. */
+int halide_error_bad_dimensions(void *user_context, const char *func_name,
+                                int32_t dimensions_given, int32_t correct_dimensions);
+int halide_error_access_out_of_bounds(void *user_context, const char *func_name, int dimension,
+                                      int min_touched, int max_touched, int min_valid,
+                                      int max_valid);
+int halide_error_buffer_extents_too_large(void *user_context, const char *buffer_name,
+                                          int64_t actual_size, int64_t max_size);
+int halide_error_buffer_allocation_too_large(void *user_context, const char *buffer_name,
+                                             uint64_t allocation_size, uint64_t max_size);
+int halide_error_out_of_memory(void *user_context);
+int halide_error_explicit_condition_failed(void *user_context, const char *message);
+int halide_error_constraint_violated(void *user_context, const char *var, int val,
+                                     const char *constrained_var, int constrained_val);
+int halide_error_param_too_small_i64(void *user_context, const char *param_name, int64_t val,
+                                     int64_t min_val);
+int halide_error_param_too_large_i64(void *user_context, const char *param_name, int64_t val,
+                                     int64_t max_val);
+int halide_error_param_too_small_f64(void *user_context, const char *param_name, double val,
+                                     double min_val);
+int halide_error_param_too_large_f64(void *user_context, const char *param_name, double val,
+                                     double max_val);
+
+/* "uint8", "float32x4", "handle64" ... into buf (Halide's spelling); returns buf. */
+const char *rt_type_name(uint32_t type_bits, char *buf, size_t size);
+
+/* One runtime symbol for the JIT: its name and its address in this process. */
+typedef struct rt_symbol {
+    const char *name;
+    void *address;
+} rt_symbol;
+/* Every function above that generated code may call, NULL-terminated. */
+extern const rt_symbol rt_jit_symbols[];
+
+#endif
