@@ -1116,6 +1116,11 @@ static int buffer_getbuffer(PyObject *self, Py_buffer *view, int flags) {
     view->strides = (flags & PyBUF_STRIDES) ? strides : NULL;
     view->suboffsets = NULL;
     view->internal = info;
+    if (!(flags & PyBUF_ND)) {
+        /* A simple request sees plain contiguous bytes, as PyBuffer_FillInfo presents them. */
+        view->ndim = 1;
+        if (!(flags & PyBUF_FORMAT)) view->itemsize = 1;
+    }
     return 0;
 }
 

@@ -74,7 +74,9 @@ static PyObject *func_repr(PyObject *self) {
 
 /* The index of f[...] as a list of new Expr references. */
 static int index_exprs(py_state *st, PyObject *key, hl_expr ***out, Py_ssize_t *n) {
-    PyObject *seq = PyTuple_Check(key) ? Py_NewRef(key) : PyTuple_Pack(1, key);
+    PyObject *seq = PyTuple_Check(key)  ? Py_NewRef(key)
+                    : PyList_Check(key) ? PyList_AsTuple(key)
+                                        : PyTuple_Pack(1, key);
     if (!seq) return -1;
     Py_ssize_t count = PyTuple_GET_SIZE(seq);
     hl_expr **exprs = PyMem_Calloc((size_t)(count ? count : 1), sizeof(hl_expr *));

@@ -26,8 +26,12 @@
 
 #include "ir/ir.h"
 
-#include <llvm-c/Core.h>
-#include <llvm-c/TargetMachine.h>
+/* The LLVM-C handles this interface uses, declared as llvm-c/Types.h and
+ * llvm-c/TargetMachine.h do (repeating a typedef is allowed in C11), so that users of
+ * codegen.h and jit.h (tests, the Python extension) need no LLVM include path. */
+typedef struct LLVMOpaqueContext *LLVMContextRef;
+typedef struct LLVMOpaqueModule *LLVMModuleRef;
+typedef struct LLVMOpaqueTargetMachine *LLVMTargetMachineRef;
 
 typedef struct cg_arg {
     const char *name;

@@ -97,43 +97,33 @@ static LLVMValueRef buffer_intrinsic(cg_state *cg, const ir_node *call) {
     LLVMValueRef buf = cg_expr(cg, call->kids[0]);
     hl_type i32 = ir_int(32);
     LLVMValueRef d = call->nkids > 1 ? cg_expr(cg, call->kids[1]) : NULL;
-    switch ((enum ir_intrinsic)call->op2) {
-    case IR_INTRIN_BUFFER_GET_HOST:
-        return load_field(cg, cg->buffer_t, buf, BUF_HOST, cg->ptr);
-    case IR_INTRIN_BUFFER_GET_MIN:
-    case IR_INTRIN_BUFFER_GET_EXTENT:
-    case IR_INTRIN_BUFFER_GET_STRIDE: {
-        unsigned field = call->op2 == IR_INTRIN_BUFFER_GET_MIN      ? 0
-                         : call->op2 == IR_INTRIN_BUFFER_GET_EXTENT ? 1
-                                                                    : 2;
+    int id = call->op2;
+    if (id == IR_INTRIN_BUFFER_GET_HOST) return load_field(cg, cg->buffer_t, buf, BUF_HOST, cg->ptr);
+    if (id == IR_INTRIN_BUFFER_GET_MIN || id == IR_INTRIN_BUFFER_GET_EXTENT ||
+        id == IR_INTRIN_BUFFER_GET_STRIDE) {
+        unsigned field = id == IR_INTRIN_BUFFER_GET_MIN ? 0 : id == IR_INTRIN_BUFFER_GET_EXTENT ? 1 : 2;
         internal_assert(cg->ctx, d, "buffer dimension field without a dimension");
         LLVMValueRef v = LLVMBuildLoad2(B, cg->i32, dim_address(cg, buf, d, field), "");
         return cg_convert(cg, v, i32, call->type);
     }
-    case IR_INTRIN_BUFFER_GET_DIMENSIONS:
+    if (id == IR_INTRIN_BUFFER_GET_DIMENSIONS)
         return cg_convert(cg, load_field(cg, cg->buffer_t, buf, BUF_DIMENSIONS, cg->i32), i32,
                           call->type);
-    case IR_INTRIN_BUFFER_GET_TYPE_CODE:
-        return type_field(cg, buf, 0, call->type);
-    case IR_INTRIN_BUFFER_GET_TYPE_BITS:
-        return type_field(cg, buf, 1, call->type);
-    case IR_INTRIN_BUFFER_GET_TYPE_LANES:
-        return type_field(cg, buf, 2, call->type);
-    case IR_INTRIN_BUFFER_IS_BOUNDS_QUERY: {
+    if (id == IR_INTRIN_BUFFER_GET_TYPE_CODE) return type_field(cg, buf, 0, call->type);
+    if (id == IR_INTRIN_BUFFER_GET_TYPE_BITS) return type_field(cg, buf, 1, call->type);
+    if (id == IR_INTRIN_BUFFER_GET_TYPE_LANES) return type_field(cg, buf, 2, call->type);
+    if (id == IR_INTRIN_BUFFER_IS_BOUNDS_QUERY) {
         LLVMValueRef host = load_field(cg, cg->buffer_t, buf, BUF_HOST, cg->ptr);
         LLVMValueRef dev = load_field(cg, cg->buffer_t, buf, BUF_DEVICE, cg->i64);
         return LLVMBuildAnd(B, LLVMBuildIsNull(B, host, ""), LLVMBuildIsNull(B, dev, ""), "");
     }
-    case IR_INTRIN_BUFFER_SET_BOUNDS: {
+    if (id == IR_INTRIN_BUFFER_SET_BOUNDS) {
         internal_assert(cg->ctx, call->nkids == 4, "set_bounds takes 4 arguments");
         LLVMValueRef min = cg_convert(cg, cg_expr(cg, call->kids[2]), call->kids[2]->type, i32);
         LLVMValueRef ext = cg_convert(cg, cg_expr(cg, call->kids[3]), call->kids[3]->type, i32);
         LLVMBuildStore(B, min, dim_address(cg, buf, d, 0));
         LLVMBuildStore(B, ext, dim_address(cg, buf, d, 1));
         return cg_const_int(cg, call->type, 0);
-    }
-    default:
-        break;
     }
     internal_error(cg->ctx, "not a buffer intrinsic: %d", call->op2);
 }
@@ -175,8 +165,6 @@ static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
     case IR_INTRIN_BUFFER_IS_BOUNDS_QUERY:
     case IR_INTRIN_BUFFER_SET_BOUNDS:
         return buffer_intrinsic(cg, call);
-    case IR_INTRIN_NUM:
-        break;
     }
     internal_error(cg->ctx, "codegen: unknown intrinsic %d (%s)", call->op2,
                    call->name ? call->name : "?");

@@ -255,12 +255,14 @@ static LLVMValueRef from_storage(cg_state *cg, LLVMValueRef v, hl_type t) {
     return ir_is_bool(t) ? LLVMBuildTrunc(cg->builder, v, cg_llvm_type(cg, t), "") : v;
 }
 
+/* One element of the Load e (whatever its lanes) at a scalar index. */
 static LLVMValueRef scalar_load(cg_state *cg, const ir_node *e, LLVMValueRef index) {
-    LLVMValueRef addr = cg_element_address(cg, e->name, e->type, index);
-    LLVMValueRef ld = LLVMBuildLoad2(cg->builder, cg_storage_type(cg, e->type), addr, "");
-    LLVMSetAlignment(ld, elem_align(e->type));
+    hl_type t = ir_element_of(e->type);
+    LLVMValueRef addr = cg_element_address(cg, e->name, t, index);
+    LLVMValueRef ld = LLVMBuildLoad2(cg->builder, cg_storage_type(cg, t), addr, "");
+    LLVMSetAlignment(ld, elem_align(t));
     cg_tag_access(cg, ld, e->name);
-    return from_storage(cg, ld, e->type);
+    return from_storage(cg, ld, t);
 }
 
 static LLVMValueRef load(cg_state *cg, const ir_node *e) {
@@ -414,7 +416,6 @@ static LLVMValueRef expr(cg_state *cg, const ir_node *e) {
     case IR_Block:
     case IR_IfThenElse:
     case IR_Evaluate:
-    case IR_NUM_KINDS:
         break;
     }
     internal_error(cg->ctx, "codegen: %s is not an expression", ir_kind_name((ir_kind)e->kind));

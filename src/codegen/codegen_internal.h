@@ -12,6 +12,9 @@
 
 #include "codegen.h"
 
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
 typedef struct cg_binding {
     const char *name;
     LLVMValueRef value;

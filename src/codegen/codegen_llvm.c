@@ -207,6 +207,8 @@ LLVMValueRef cg_call_c(cg_state *cg, const char *name, LLVMTypeRef ret, LLVMValu
 
 LLVMValueRef cg_splat(cg_state *cg, LLVMValueRef scalar, int lanes) {
     if (lanes <= 1) return scalar;
+    internal_assert(cg->ctx, LLVMGetTypeKind(LLVMTypeOf(scalar)) != LLVMVectorTypeKind,
+                    "splat of a vector");
     LLVMTypeRef vt = LLVMVectorType(LLVMTypeOf(scalar), (unsigned)lanes);
     LLVMValueRef v = LLVMBuildInsertElement(cg->builder, LLVMGetPoison(vt), scalar,
                                             LLVMConstInt(cg->i32, 0, 0), "");

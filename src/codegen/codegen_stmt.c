@@ -324,7 +324,6 @@ static void stmt(cg_state *cg, const ir_node *s) {
     case IR_Let:
     case IR_Call:
     case IR_Shuffle:
-    case IR_NUM_KINDS:
         break;
     }
     internal_error(cg->ctx, "codegen: %s is not a statement", ir_kind_name((ir_kind)s->kind));

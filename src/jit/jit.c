@@ -12,6 +12,7 @@
  * code. LLVM-C errors are turned into raises here, never inside LLVM frames.
  * HL_DEBUG_CODEGEN=1 prints the time of each phase to stderr.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, posix_memalign */
 #include "jit.h"
 #include "util/alloc.h"
 #include "util/check.h"
@@ -44,7 +45,7 @@ void jit_free(jit_module *m) {
 /* C library functions that generated code may call: math that LLVM has no instruction
  * for (codegen_call.c's libm table, and what LLVM lowers its math intrinsics to). Taking
  * their addresses here also keeps libm linked in. */
-#define LIBM_PAIR(f) {#f, (void *)&f}, {#f "f", (void *)&f##f}
+#define LIBM_PAIR(fn) {#fn, (void *)&fn}, {#fn "f", (void *)&fn##f}
 static const rt_symbol libm_symbols[] = {
     LIBM_PAIR(sin),   LIBM_PAIR(cos),   LIBM_PAIR(tan),   LIBM_PAIR(asin),  LIBM_PAIR(acos),
     LIBM_PAIR(atan),  LIBM_PAIR(atan2), LIBM_PAIR(sinh),  LIBM_PAIR(cosh),  LIBM_PAIR(tanh),
@@ -157,6 +158,7 @@ jit_module *jit_compile(hl_ctx *ctx, const char *fn_name, int nargs, const cg_ar
     m->jit = make_lljit(ctx);
     LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(m->jit);
     define_symbols(ctx, m->jit, jd);
+    double t3 = now_ms();
 
     /* From here the module belongs to the JIT (even if adding it fails). */
     LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(module, tsc);
@@ -173,7 +175,9 @@ jit_module *jit_compile(hl_ctx *ctx, const char *fn_name, int nargs, const cg_ar
 
     const char *debug = getenv("HL_DEBUG_CODEGEN");
     if (debug && atoi(debug) >= 1)
-        fprintf(stderr, "jit_compile %s: codegen %.2f ms, optimise %.2f ms, machine code %.2f ms\n",
-                fn_name, t1 - t0, t2 - t1, now_ms() - t2);
+        fprintf(stderr,
+                "jit_compile %s: codegen %.2f ms, optimise %.2f ms, LLJIT setup %.2f ms, "
+                "machine code %.2f ms\n",
+                fn_name, t1 - t0, t2 - t1, t3 - t2, now_ms() - t3);
     return m;
 }

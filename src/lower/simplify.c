@@ -5,7 +5,8 @@
  * point (simplify_<op>.c: constant folding, then the rule table); statements go to
  * simplify_stmt.c. Let and LetStmt bind their name in a scope: a simple value (constant,
  * Variable, or a Broadcast/Ramp of those) is substituted for the variable in the body, any
- * other value just hides outer bindings of the name; an unused let is dropped.
+ * other value just hides outer bindings of the name; an unused let is dropped (a Load or
+ * Store of buffer `name` uses the let `name`: it binds the buffer's host pointer).
  *
  * Input invariants: an arena ctx (nodes are immortal and shared freely); well-typed IR
  * (both operands of a binary node share a type). Names may be rebound: substitution
@@ -64,6 +65,37 @@ static ir_node *lookup(simplifier *s, ir_node *var) {
     return var;
 }
 
+typedef struct use_search {
+    const char *name;
+    bool found;
+} use_search;
+
+static void find_use(ir_visitor *v, const ir_node *n) {
+    use_search *u = v->state;
+    if (u->found) return;
+    bool named = n->name && strcmp(n->name, u->name) == 0;
+    /* A Load or Store names its buffer's host pointer, a symbol a let may bind. */
+    if (named && (n->kind == IR_Variable || n->kind == IR_Load || n->kind == IR_Store)) {
+        u->found = true;
+        return;
+    }
+    if (named && (n->kind == IR_Let || n->kind == IR_LetStmt || n->kind == IR_For)) {
+        /* Rebound: only the value (or the loop bounds) can see the outer binding. */
+        for (int i = 0; i + 1 < n->nkids; i++) ir_visit(v, n->kids[i]);
+        return;
+    }
+    ir_visit_kids(v, n);
+}
+
+/* Whether code uses the let-bound symbol `name`: as a Variable, or as the buffer of a Load
+ * or Store. */
+static bool uses_symbol(simplifier *s, const ir_node *code, const char *name) {
+    use_search u = {name, false};
+    ir_visitor v = {s->ctx, find_use, &u};
+    ir_visit(&v, code);
+    return u.found;
+}
+
 ir_node *simp_let_like(simplifier *s, ir_node *orig, ir_kind kind, const char *name,
                        ir_node *value, ir_node *body) {
     simp_binding b = {s->scope, name, is_simple_value(value) ? value : NULL};
@@ -71,7 +103,7 @@ ir_node *simp_let_like(simplifier *s, ir_node *orig, ir_kind kind, const char *n
     ir_node *new_body = simp_mutate(s, body);
     s->scope = b.prev;
     if (kind == IR_LetStmt && simplify_is_no_op(new_body)) return new_body;
-    if (!ir_uses_var(s->ctx, new_body, name)) return new_body;
+    if (!uses_symbol(s, new_body, name)) return new_body;
     if (orig && value == orig->kids[0] && new_body == orig->kids[1]) return orig;
     return kind == IR_Let ? ir_let(s->ctx, name, value, new_body)
                           : ir_let_stmt(s->ctx, name, value, new_body);

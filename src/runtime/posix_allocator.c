@@ -6,6 +6,7 @@
  * met, including sizes so large that the padding would overflow. halide_free(NULL) is a
  * no-op.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, posix_memalign */
 #include "runtime_internal.h"
 
 #include <stdint.h>

@@ -129,8 +129,3 @@ def assert_exact(actual, expected, defined=None):
 reference_only_xfail = pytest.mark.xfail(
     not IS_HALIDE_C, reason="known bug in the reference Halide that SEMANTICS.md corrects", strict=True
 )
-
-
-@pytest.fixture
-def xy():
-    return hl.Var("x"), hl.Var("y")

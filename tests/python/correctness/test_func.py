@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import halide as hl
-from conftest import assert_exact, assert_same_type, realize, to_buffer
+from conftest import assert_exact, assert_same_type, realize, reference_only_xfail, to_buffer
 
 
 def coordinate_weights(n):
@@ -195,6 +195,18 @@ def test_inputs_from_non_contiguous_numpy_views(make_view):
     f[x, y] = buf[x, y] * 2 + hl.cast(hl.Int(16), x)
     xs = np.arange(view.shape[1])[None, :]
     assert_exact(realize(f, [view.shape[1], view.shape[0]]), (view * 2 + xs).astype(np.int16))
+
+
+# The reference rejects NumPy's own uint64 arrays (buffer format 'L', "Unsupported Buffer<>
+# type"); it accepts only 'Q'. The issue asks for NumPy arrays of every dtype Halide has.
+@reference_only_xfail
+def test_func_reads_plain_numpy_uint64_array():
+    x = hl.Var("x")
+    data = np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64)
+    buf = hl.Buffer(data)
+    f = hl.Func("reads_uint64")
+    f[x] = buf[x] ^ hl.cast(hl.UInt(64), 1)
+    assert_exact(realize(f, [4]), data ^ np.uint64(1))
 
 
 def test_input_buffer_shares_numpy_memory():

@@ -26,14 +26,12 @@ from conftest import (
     assert_same_type,
     hl_type,
     input_buffer,
-    int_range,
     interesting_values,
     is_signed,
     np_array,
     np_dtype,
     realize,
     wrap,
-    wraps_on_overflow,
 )
 
 TRANSCENDENTAL_ULPS = 4

@@ -141,12 +141,11 @@ def test_integer_shift(type_name, direction):
 
 @pytest.mark.parametrize("type_name", ["uint8", "int16", "uint32", "int32"])
 def test_shift_by_amount_of_other_type(type_name):
-    # The result has the type of the left operand; the amount may be any integer type.
+    # An int8 amount (narrower, possibly negative) leaves the left operand's type.
     values = interesting_values(type_name)
     amounts = [-3, -1, 0, 1, 3]
     actual, result_type = realize_binary(type_name, lambda a, b: a << b, values, amounts, "int8")
-    expected_type = "int32" if type_name == "int32" else type_name
-    assert_same_type(result_type, hl_type(expected_type))
+    assert_same_type(result_type, hl_type(type_name))
     expected = np.array(
         [[wrap(shift_left(a, b), type_name) for a in values] for b in amounts], dtype=np_dtype(type_name)
     )
@@ -241,6 +240,7 @@ def test_logical_operators_on_bool():
         "xor": (a ^ b, np.logical_xor),
         "invert": (~a, lambda p, q: np.logical_not(p)),
         "logical_not": (hl.logical_not(a), lambda p, q: np.logical_not(p)),
+        "logical_not_method": (a.logical_not(), lambda p, q: np.logical_not(p)),
     }
     xs = np.arange(4)[None, :] >= 2
     ys = np.arange(4)[:, None] >= 2
@@ -352,3 +352,49 @@ def test_zero_divisor_at_runtime_every_type():
         f = hl.Func("div_by_zero")
         f[x] = a_buf[x] / zero[x] + a_buf[x] % zero[x]
         assert_exact(realize(f, [len(values)]), np.zeros(len(values), dtype=np_dtype(type_name)))
+
+
+def integer_power(a, n, type_name):
+    """Halide's e ** n for a constant int n: repeated multiplication in e's type; a negative n
+    gives 1 / e**|n| with integer (Euclidean) division. None where int32/int64 overflow."""
+    lo, hi = int_range(type_name)
+    power = a ** abs(n)
+    if not lo <= power <= hi and not wraps_on_overflow(type_name):
+        return None
+    power = wrap(power, type_name)
+    return power if n >= 0 else euclid_div(1, power)
+
+
+@pytest.mark.parametrize("type_name", ALL_TYPE_NAMES)
+def test_power_operator_with_constant_int_exponent(type_name):
+    # `e ** k` with a Python int k keeps e's type (it is e*e*..., not a float pow).
+    is_float = type_name.startswith("float")
+    values = interesting_values(type_name)
+    if is_float:
+        values = [v for v in values if v != 0 and abs(v) < 1e5]
+    a_buf = input_buffer(values, type_name)
+    x = hl.Var("x")
+    typed = np_array(values, type_name)
+    for k in (0, 1, 2, 3, -1, -2):
+        e = a_buf[x] ** k
+        assert_same_type(e.type(), hl_type(type_name))
+        f = hl.Func("int_power")
+        f[x] = e
+        if is_float:
+            power = np.ones_like(typed)
+            for _ in range(abs(k)):
+                power = power * typed
+            expected, defined = (power if k >= 0 else np.ones_like(typed) / power), None
+        else:
+            raw = [integer_power(v, k, type_name) for v in values]
+            defined = np.array([r is not None for r in raw])
+            expected = np_array([r if r is not None else 0 for r in raw], type_name)
+        assert_exact(realize(f, [len(values)]), expected, defined)
+
+
+@pytest.mark.parametrize("type_name", INT_TYPE_NAMES)
+def test_power_operator_of_two_int_exprs_is_float32(type_name):
+    x = hl.Var("x")
+    e = hl.cast(hl_type(type_name), x)
+    assert_same_type((e**e).type(), hl.Float(32))
+    assert_same_type((2**e).type(), hl.Float(32))
