@@ -128,6 +128,10 @@ hl_status hl_expr_unary(hl_unop op, const hl_expr *a, hl_expr **out);
 
 /* cast<t>(a); a Python number is converted straight to t (hl.f64(0.1) is exact). */
 hl_status hl_expr_cast(hl_type t, hl_operand a, hl_expr **out);
+/* saturating_cast<t>(a): clamped into t's range, then converted. */
+hl_status hl_expr_saturating_cast(hl_type t, hl_operand a, hl_expr **out);
+/* Whether every value of type o is exactly a value of type t. */
+int hl_type_can_represent(hl_type t, hl_type o);
 /* select(c0, v0, c1, v1, ..., default): n = 2k+1 operands, first true condition wins.
  * Value Exprs must have one type; Python numbers take it. */
 hl_status hl_expr_select(int n, const hl_operand *operands, hl_expr **out);

@@ -53,32 +53,31 @@ typedef struct halide_buffer_t {
     void *padding;
 } halide_buffer_t;
 
-/* Error codes returned by generated pipelines (0 is success). Values are Halide's. */
+/* Error codes returned by generated pipelines (0 is success). The numbers are Halide's
+ * ABI: programs compare against them. */
 enum halide_error_code_t {
     halide_error_code_success = 0,
-    /* An uncategorized error. */
-    halide_error_code_generic_error = -1,
-    /* A buffer argument has the wrong element type. */
-    halide_error_code_bad_type = -3,
-    /* A buffer argument has the wrong number of dimensions. */
-    halide_error_code_bad_dimensions = -43,
-    /* An allocation failed. */
-    halide_error_code_out_of_memory = -4,
-    /* A buffer argument is a null pointer. */
-    halide_error_code_buffer_argument_is_null = -5,
-    /* An explicit assertion of the pipeline failed. */
-    halide_error_code_explicit_condition_failed = -19,
-    /* An input buffer is too small for the region the pipeline reads. */
-    halide_error_code_access_out_of_bounds = -6,
-    /* A buffer's extents overflow the address space. */
-    halide_error_code_buffer_extents_too_large = -12,
-    /* A buffer's allocation is too large. */
-    halide_error_code_buffer_allocation_too_large = -11,
-    /* A constraint on a buffer field (min, extent, stride) does not hold. */
-    halide_error_code_constraint_violated = -8,
-    /* A parameter is outside its declared range. */
+    halide_error_code_generic_error = -1,              /* see the message */
+    halide_error_code_explicit_bounds_too_small = -2,  /* Func::bound smaller than used */
+    halide_error_code_bad_type = -3,                   /* buffer of the wrong element type */
+    halide_error_code_access_out_of_bounds = -4,       /* a read or write outside a buffer */
+    halide_error_code_buffer_allocation_too_large = -5,
+    halide_error_code_buffer_extents_too_large = -6,
+    halide_error_code_constraints_make_required_region_smaller = -7,
+    halide_error_code_constraint_violated = -8,        /* a buffer field constraint failed */
     halide_error_code_param_too_small = -9,
     halide_error_code_param_too_large = -10,
+    halide_error_code_out_of_memory = -11,             /* halide_malloc returned NULL */
+    halide_error_code_buffer_argument_is_null = -12,
+    halide_error_code_internal_error = -22,
+    halide_error_code_unaligned_host_ptr = -24,
+    halide_error_code_requirement_failed = -27,        /* an explicit condition failed */
+    halide_error_code_buffer_extents_negative = -28,
+    halide_error_code_specialize_fail = -31,
+    halide_error_code_host_is_null = -34,
+    halide_error_code_buffer_is_null = -38,
+    halide_error_code_bad_dimensions = -43,            /* buffer of the wrong dimensionality */
+    halide_error_code_integer_division_by_zero = -44,
 };
 
 /* Hooks a program may override (weak in the runtime). */

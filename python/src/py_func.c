@@ -147,6 +147,19 @@ static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
     }
     hl_expr **args, **values;
     Py_ssize_t nargs, nvalues;
+    PyObject *items = PyTuple_Check(value) || PyList_Check(value) ? value : NULL;
+    Py_ssize_t nitems = items ? PySequence_Size(items) : 1;
+    for (Py_ssize_t i = 0; i < nitems; i++) {
+        PyObject *v = items ? PySequence_GetItem(items, i) : Py_NewRef(value);
+        if (!v) return -1;
+        int undefined = PyObject_TypeCheck(v, st->Expr) && !((py_expr_object *)v)->expr;
+        Py_DECREF(v);
+        if (undefined) {
+            PyErr_Format(st->HalideError, "Undefined expression in definition of Func \"%s\"",
+                         hl_func_name(func_of(self)));
+            return -1;
+        }
+    }
     if (index_exprs(st, key, &args, &nargs) < 0) return -1;
     PyObject *vals = PyTuple_Check(value) || PyList_Check(value) ? PySequence_Tuple(value)
                                                                   : PyTuple_Pack(1, value);
@@ -207,6 +220,10 @@ static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
         Py_DECREF(list);
         return r;
     }
+    if (what && (PyUnicode_Check(what) || PyBytes_Check(what))) {
+        PyErr_SetString(PyExc_TypeError, "realize() takes a list of sizes or Buffers");
+        return NULL;
+    }
     PyObject *seq = what ? PySequence_Fast(what, "realize() takes a list of sizes or Buffers")
                          : PyList_New(0);
     if (!seq) return NULL;
@@ -241,8 +258,11 @@ static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
         }
         if (v < 0 || v > INT32_MAX) {
             Py_DECREF(seq);
-            PyErr_Format(PyExc_ValueError, "realize(): size %ld of dimension %zd is out of range",
-                         v, i);
+            if (v < 0)
+                PyErr_Format(st->HalideError, "realize(): size %ld of dimension %zd is negative", v, i);
+            else
+                PyErr_Format(PyExc_TypeError,
+                             "realize(): size %ld of dimension %zd does not fit in a 32-bit int", v, i);
             return NULL;
         }
         extents[i] = (int32_t)v;
@@ -321,7 +341,10 @@ static PyObject *func_name(PyObject *self, PyObject *unused) {
 static PyObject *func_defined(PyObject *self, PyObject *unused) {
     return PyBool_FromLong(hl_func_defined(func_of(self)));
 }
+static int require_defined(py_state *st, hl_func *f);
+
 static PyObject *func_dimensions(PyObject *self, PyObject *unused) {
+    if (require_defined(py_state_of(self), func_of(self)) < 0) return NULL;
     return PyLong_FromLong(hl_func_dimensions(func_of(self)));
 }
 static PyObject *func_outputs(PyObject *self, PyObject *unused) {

@@ -7,6 +7,7 @@
  *     def sqrt(x), exp, log, pow(x, y), sin, cos, tan, asin, acos, atan, atan2(y, x), sinh,
  *         cosh, tanh, asinh, acosh, atanh, floor, ceil, round, trunc, erf, hypot(x, y)
  *     def i8(e), i16, i32, i64, u8, u16, u32, u64, f16, f32, f64   (ConciseCasts)
+ *     def i8_sat(e), ..., u64_sat(e); saturating_cast(t, e); logical_not(e)
  * Each converts its arguments with py_operand_from and calls one hl_expr_* builder, where
  * the coercion rules live.
  */
@@ -98,7 +99,7 @@ static PyObject *fn_select(PyObject *m, PyObject *const *args, Py_ssize_t n) {
 static PyObject *minmax(PyObject *m, PyObject *const *args, Py_ssize_t n, int is_max) {
     py_state *st = py_state_of_module(m);
     if (n < 2) {
-        PyErr_Format(PyExc_TypeError, "%s() takes at least two arguments", is_max ? "max" : "min");
+        PyErr_Format(PyExc_ValueError, "%s() needs at least two arguments", is_max ? "max" : "min");
         return NULL;
     }
     operand_list l;
@@ -207,6 +208,50 @@ static PyObject *concise_cast(PyObject *m, PyObject *const *args, Py_ssize_t n, 
     return finish(st, s, out);
 }
 
+static PyObject *fn_saturating_cast(PyObject *m, PyObject *const *args, Py_ssize_t n) {
+    py_state *st = py_state_of_module(m);
+    if (n != 2) {
+        PyErr_SetString(PyExc_TypeError, "saturating_cast(type, expr) takes two arguments");
+        return NULL;
+    }
+    hl_type t;
+    if (py_as_type(st, args[0], &t) < 0) return NULL;
+    operand_list l;
+    if (operands_from(st, args + 1, 1, &l) < 0) return NULL;
+    hl_expr *out;
+    hl_status s = hl_expr_saturating_cast(t, l.ops[0], &out);
+    operands_release(&l);
+    return finish(st, s, out);
+}
+
+static PyObject *saturating_concise(PyObject *m, PyObject *const *args, Py_ssize_t n, int code,
+                                    int bits) {
+    py_state *st = py_state_of_module(m);
+    if (n != 1) {
+        PyErr_SetString(PyExc_TypeError, "a saturating concise cast takes one argument");
+        return NULL;
+    }
+    operand_list l;
+    if (operands_from(st, args, n, &l) < 0) return NULL;
+    hl_expr *out;
+    hl_status s = hl_expr_saturating_cast(hl_type_make(code, bits, 1), l.ops[0], &out);
+    operands_release(&l);
+    return finish(st, s, out);
+}
+
+static PyObject *fn_logical_not(PyObject *m, PyObject *const *args, Py_ssize_t n) {
+    py_state *st = py_state_of_module(m);
+    if (n != 1) {
+        PyErr_SetString(PyExc_TypeError, "logical_not(e) takes one argument");
+        return NULL;
+    }
+    hl_expr *e, *out;
+    if (py_as_expr(st, args[0], &e) < 0) return NULL;
+    hl_status s = hl_expr_unary(HL_OP_NOT, e, &out);
+    hl_expr_release(e);
+    return finish(st, s, out);
+}
+
 #define CONCISE(fname, code, bits)                                                            \
     static PyObject *fn_##fname(PyObject *m, PyObject *const *a, Py_ssize_t n) {              \
         return concise_cast(m, a, n, code, bits);                                             \
@@ -223,6 +268,20 @@ CONCISE(f16, halide_type_float, 16)
 CONCISE(f32, halide_type_float, 32)
 CONCISE(f64, halide_type_float, 64)
 #undef CONCISE
+
+#define CONCISE_SAT(fname, code, bits)                                                        \
+    static PyObject *fn_##fname##_sat(PyObject *m, PyObject *const *a, Py_ssize_t n) {        \
+        return saturating_concise(m, a, n, code, bits);                                       \
+    }
+CONCISE_SAT(i8, halide_type_int, 8)
+CONCISE_SAT(i16, halide_type_int, 16)
+CONCISE_SAT(i32, halide_type_int, 32)
+CONCISE_SAT(i64, halide_type_int, 64)
+CONCISE_SAT(u8, halide_type_uint, 8)
+CONCISE_SAT(u16, halide_type_uint, 16)
+CONCISE_SAT(u32, halide_type_uint, 32)
+CONCISE_SAT(u64, halide_type_uint, 64)
+#undef CONCISE_SAT
 
 #define FASTCALL(f) (PyCFunction)(void (*)(void)) f, METH_FASTCALL
 static PyMethodDef op_functions[] = {
@@ -252,6 +311,13 @@ static PyMethodDef op_functions[] = {
     {"u32", FASTCALL(fn_u32), NULL},     {"u64", FASTCALL(fn_u64), NULL},
     {"f16", FASTCALL(fn_f16), NULL},     {"f32", FASTCALL(fn_f32), NULL},
     {"f64", FASTCALL(fn_f64), NULL},
+    {"i8_sat", FASTCALL(fn_i8_sat), NULL},   {"i16_sat", FASTCALL(fn_i16_sat), NULL},
+    {"i32_sat", FASTCALL(fn_i32_sat), NULL}, {"i64_sat", FASTCALL(fn_i64_sat), NULL},
+    {"u8_sat", FASTCALL(fn_u8_sat), NULL},   {"u16_sat", FASTCALL(fn_u16_sat), NULL},
+    {"u32_sat", FASTCALL(fn_u32_sat), NULL}, {"u64_sat", FASTCALL(fn_u64_sat), NULL},
+    {"saturating_cast", FASTCALL(fn_saturating_cast),
+     "saturating_cast(type, e): e clamped into type's range, then converted."},
+    {"logical_not", FASTCALL(fn_logical_not), "logical_not(e): !e for a boolean e."},
     {NULL, NULL, 0, NULL},
 };
 #undef FASTCALL

@@ -201,30 +201,10 @@ static PyObject *type_is_extreme(PyObject *self, PyObject *arg, int is_max) {
 static PyObject *type_is_max(PyObject *self, PyObject *arg) { return type_is_extreme(self, arg, 1); }
 static PyObject *type_is_min(PyObject *self, PyObject *arg) { return type_is_extreme(self, arg, 0); }
 
-/* Whether every value of type `o` is representable in t (Halide's Type::can_represent). */
-static int can_represent_type(hl_type t, hl_type o) {
-    if (t.lanes != o.lanes) return 0;
-    int tf = t.code == halide_type_float, of = o.code == halide_type_float;
-    if (t.code == halide_type_handle || o.code == halide_type_handle)
-        return t.code == o.code && t.bits == o.bits;
-    if (t.code == halide_type_bfloat || o.code == halide_type_bfloat)
-        return t.code == o.code && t.bits >= o.bits;
-    if (tf && of) return t.bits >= o.bits;
-    if (tf) { /* integers fit when their magnitude fits the mantissa */
-        int mant = t.bits == 16 ? 11 : t.bits == 32 ? 24 : 53;
-        int need = o.code == halide_type_int ? o.bits - 1 : o.bits;
-        return need <= mant;
-    }
-    if (of) return 0;
-    if (t.code == o.code) return t.bits >= o.bits;
-    if (t.code == halide_type_int) return t.bits > o.bits;  /* uint into int */
-    return o.bits == 1 && t.bits >= 1 ? 0 : 0;               /* int into uint: never */
-}
-
 static PyObject *type_can_represent(PyObject *self, PyObject *arg) {
     py_state *st = py_state_of(self);
     hl_type t = self_type(self);
-    if (PyObject_TypeCheck(arg, st->Type)) return PyBool_FromLong(can_represent_type(t, self_type(arg)));
+    if (PyObject_TypeCheck(arg, st->Type)) return PyBool_FromLong(hl_type_can_represent(t, self_type(arg)));
     if (PyFloat_Check(arg)) {
         double v = PyFloat_AsDouble(arg);
         if (t.code == halide_type_float) {

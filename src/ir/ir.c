@@ -77,6 +77,24 @@ double ir_round_float(hl_type t, double v) {
 
 int hl_type_equal(hl_type a, hl_type b) { return ir_type_eq(a, b); }
 
+bool ir_type_can_represent(hl_type t, hl_type o) {
+    if (t.lanes != o.lanes) return false;
+    if (ir_is_handle(t) || ir_is_handle(o)) return t.code == o.code && t.bits == o.bits;
+    if (t.code == halide_type_bfloat || o.code == halide_type_bfloat)
+        return t.code == o.code && t.bits >= o.bits;
+    if (ir_is_float(t) && ir_is_float(o)) return t.bits >= o.bits;
+    if (ir_is_float(t)) { /* an integer fits when its magnitude fits the mantissa */
+        int mantissa = t.bits == 16 ? 11 : t.bits == 32 ? 24 : 53;
+        return (ir_is_int(o) ? o.bits - 1 : o.bits) <= mantissa;
+    }
+    if (ir_is_float(o)) return false;
+    if (t.code == o.code) return t.bits >= o.bits;
+    if (ir_is_int(t)) return t.bits > o.bits; /* unsigned into signed */
+    return false;                            /* signed into unsigned */
+}
+
+int hl_type_can_represent(hl_type t, hl_type o) { return ir_type_can_represent(t, o); }
+
 /* ---- Allocation and reference counting -------------------------------------------------- */
 
 ir_node *ir_alloc(hl_ctx *ctx, ir_kind kind, hl_type type, int nkids, const char *name) {

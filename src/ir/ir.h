@@ -238,6 +238,8 @@ static inline bool ir_is_vector(hl_type t) { return t.lanes > 1; }
 static inline bool ir_type_wraps(hl_type t) {
     return ir_is_uint(t) || (ir_is_int(t) && t.bits < 32);
 }
+/* Whether every value of type o is exactly a value of type t (same lanes). */
+bool ir_type_can_represent(hl_type t, hl_type o);
 /* Range of an integer type (bits <= 64). */
 int64_t ir_type_imin(hl_type t);
 int64_t ir_type_imax(hl_type t);

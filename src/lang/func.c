@@ -102,7 +102,7 @@ static void check_definition(hl_ctx *ctx, define_call *d) {
         for (int j = 0; j < i; j++)
             user_assert(ctx, strcmp(d->args[j]->name, a->name) != 0,
                         "In the definition of %s, argument %d and argument %d are the same Var "
-                        "(%s)",
+                        "(\"%s\")",
                         f->name, j, i, a->name);
     }
     for (int i = 0; i < d->nvalues; i++) {
@@ -187,9 +187,16 @@ typedef struct call_build {
 
 /* Coordinates must be integers; narrower or unsigned ones are cast to int32. */
 static ir_node *coordinate(hl_ctx *ctx, const char *callee, int i, ir_node *a) {
-    user_assert(ctx, a && (ir_is_int(a->type) || ir_is_uint(a->type)) && !ir_is_bool(a->type),
-                "Argument %d of the call to %s must be an integer expression, not %s", i,
-                callee, a ? (ir_is_float(a->type) ? "a float" : "a non-integer") : "undefined");
+    user_assert(ctx, a, "Argument %d of the call to \"%s\" is undefined", i, callee);
+    if (ir_is_float(a->type)) {
+        char type_name[48];
+        user_error(ctx,
+                   "Implicit cast from %s to int in argument %d in call to \"%s\" is not "
+                   "allowed: coordinates must be integers. Use an explicit cast.",
+                   hl_type_name(a->type, type_name, sizeof type_name), i + 1, callee);
+    }
+    user_assert(ctx, (ir_is_int(a->type) || ir_is_uint(a->type)) && !ir_is_bool(a->type),
+                "Argument %d of the call to \"%s\" must be an integer expression", i + 1, callee);
     user_assert(ctx, a->type.lanes == 1, "Argument %d of the call to %s is a vector", i, callee);
     return ir_type_eq(a->type, ir_int(32)) ? a : ir_cast(ctx, ir_int(32), a);
 }

@@ -215,7 +215,12 @@ static void coerce_bitwise(hl_ctx *ctx, hl_operand oa, hl_operand ob, ir_node **
     int bits = a->type.bits > b->type.bits ? a->type.bits : b->type.bits;
     if (a->type.bits != bits) a = ir_cast(ctx, hl_type_make(a->type.code, bits, a->type.lanes), a);
     if (b->type.bits != bits) b = ir_cast(ctx, hl_type_make(b->type.code, bits, b->type.lanes), b);
-    if (!is_shift && !ir_type_eq(a->type, b->type)) b = ir_cast(ctx, a->type, b);
+    if (!is_shift && a->type.code != b->type.code)
+        user_error(ctx,
+                   "Can't do %s on a signed and an unsigned integer: %s has type %s and %s has "
+                   "type %s. Use an explicit cast.",
+                   what, expr_str(ctx, a), type_str(ctx, a->type), expr_str(ctx, b),
+                   type_str(ctx, b->type));
     *pa = a;
     *pb = b;
 }
@@ -235,6 +240,25 @@ static ir_node *math_call(hl_ctx *ctx, const char *name, int n, ir_node **args);
 static ir_node *float_of(hl_ctx *ctx, ir_node *e) {
     if (ir_is_float(e->type)) return e;
     return ir_cast(ctx, ir_with_lanes(ir_float(32), e->type.lanes), e);
+}
+
+/* The two arguments of pow/atan2/hypot: the first becomes float (float32 for integers and
+ * numbers) and its type wins; the second is converted to it. */
+static void float_args_first_wins(hl_ctx *ctx, hl_operand oa, hl_operand ob, ir_node **args) {
+    ir_node *a = oa.expr ? (ir_node *)oa.expr
+                         : ir_float_imm(ctx, ir_float(32), oa.k.is_float || oa.k.is_big ? oa.k.f : (double)oa.k.i);
+    user_assert(ctx, !ir_is_handle(a->type), "Can't do math on a handle");
+    a = float_of(ctx, a);
+    ir_node *b = ob.expr ? (ir_node *)ob.expr
+                         : ir_float_imm(ctx, a->type, ob.k.is_float || ob.k.is_big ? ob.k.f : (double)ob.k.i);
+    user_assert(ctx, !ir_is_handle(b->type), "Can't do math on a handle");
+    if (b->type.lanes != a->type.lanes) {
+        if (b->type.lanes == 1) b = broadcast_to(ctx, b, a->type.lanes);
+        else a = broadcast_to(ctx, a, b->type.lanes);
+    }
+    if (!ir_type_eq(b->type, a->type)) b = ir_cast(ctx, a->type, b);
+    args[0] = a;
+    args[1] = b;
 }
 
 static bool small_int_exponent(const ir_node *e, int64_t *n) {
@@ -280,8 +304,8 @@ static void build_binop(hl_ctx *ctx, op_call *call) {
             call->result = make_pow_int(ctx, a, n);
             return;
         }
-        coerce_pair(ctx, oa, ob, &a, &b, "pow");
-        ir_node *args[2] = {float_of(ctx, a), float_of(ctx, b)};
+        ir_node *args[2];
+        float_args_first_wins(ctx, oa, ob, args);
         call->result = math_call(ctx, "pow", 2, args);
         return;
     }
@@ -330,7 +354,10 @@ static void build_binop(hl_ctx *ctx, op_call *call) {
         return;
     }
     case HL_OP_ABSD: {
-        coerce_pair(ctx, oa, ob, &a, &b, "absd");
+        /* Numbers become Exprs on their own first, as for min and max. */
+        a = operand_expr(ctx, oa);
+        b = operand_expr(ctx, ob);
+        match_types(ctx, &a, &b, "absd");
         hl_type t = a->type;
         if (ir_is_int(t)) t.code = halide_type_uint;
         ir_node *args[2] = {a, b};
@@ -404,6 +431,49 @@ static void build_cast(hl_ctx *ctx, op_call *call) {
     call->result = ir_cast(ctx, t, a);
 }
 
+/* saturating_cast: clamp into t's range (in the source type, with bounds the source can
+ * hold exactly), then cast; float to int truncates after clamping. */
+static void build_saturating_cast(hl_ctx *ctx, op_call *call) {
+    hl_type t = call->type;
+    user_assert(ctx, hl_type_is_valid(t) && !ir_is_handle(t), "saturating_cast to an invalid type");
+    ir_node *a = operand_expr(ctx, call->operands[0]);
+    user_assert(ctx, !ir_is_handle(a->type), "saturating_cast of a handle");
+    if (a->type.lanes == 1 && t.lanes > 1) a = ir_broadcast(ctx, a, t.lanes);
+    hl_type s = a->type;
+    if (ir_is_float(t)) {
+        call->result = ir_cast(ctx, t, a);
+        return;
+    }
+    if (ir_is_float(s)) {
+        double lo = (double)ir_type_imin(t);
+        /* The largest value of s below 2^bits (or 2^(bits-1)): it truncates to t's max. */
+        int e = ir_is_uint(t) ? t.bits : t.bits - 1;
+        double p = ldexp(1.0, e);
+        double hi_s = s.bits == 32 ? (double)nextafterf((float)p, 0.0f)
+                      : s.bits == 64 ? nextafter(p, 0.0)
+                                     : p - ldexp(1.0, e - 11);
+        a = ir_binary(ctx, IR_Max, ir_binary(ctx, IR_Min, a, ir_float_imm(ctx, s, hi_s)),
+                      ir_float_imm(ctx, s, lo));
+        call->result = ir_cast(ctx, t, a);
+        return;
+    }
+    /* Integer to integer: compare in the source type where the bound is representable. */
+    bool s_signed = ir_is_int(s), t_signed = ir_is_int(t);
+    uint64_t t_max = ir_is_uint(t) ? ir_type_umax(t) : (uint64_t)ir_type_imax(t);
+    uint64_t s_max = ir_is_uint(s) ? ir_type_umax(s) : (uint64_t)ir_type_imax(s);
+    if (t_max < s_max) a = ir_binary(ctx, IR_Min, a, ir_make_const(ctx, s, (int64_t)t_max));
+    if (s_signed) {
+        int64_t t_min = t_signed ? ir_type_imin(t) : 0;
+        if (t_min > ir_type_imin(s)) a = ir_binary(ctx, IR_Max, a, ir_make_const(ctx, s, t_min));
+    }
+    call->result = ir_cast(ctx, t, a);
+}
+
+hl_status hl_expr_saturating_cast(hl_type t, hl_operand a, hl_expr **out) {
+    op_call call = {.n = 1, .operands = &a, .type = t};
+    return run_builder(build_saturating_cast, &call, out);
+}
+
 hl_status hl_expr_cast(hl_type t, hl_operand a, hl_expr **out) {
     op_call call = {.n = 1, .operands = &a, .type = t};
     return run_builder(build_cast, &call, out);
@@ -419,53 +489,66 @@ static ir_node *as_condition(hl_ctx *ctx, hl_operand o, int index) {
     return c;
 }
 
+/* A select value: an Expr, or a Python int that will take the other value's type. */
+typedef struct select_value {
+    ir_node *expr;
+    bool is_int_literal;
+    int64_t v;
+} select_value;
+
+static select_value select_value_of(hl_ctx *ctx, hl_operand o) {
+    select_value r = {0};
+    if (!o.expr && is_small_int_literal(o.k) && !o.k.is_bool) {
+        r.is_int_literal = true;
+        r.v = o.k.i;
+    } else {
+        r.expr = operand_expr(ctx, o);
+    }
+    return r;
+}
+
+static ir_node *literal_of_type(hl_ctx *ctx, int64_t v, hl_type t) {
+    return ir_is_float(t) ? ir_float_imm(ctx, t, (double)v) : int_literal_of_type(ctx, t, v);
+}
+
+/* select(c, t, f) for one pair: an int literal takes the other value's type (int32 when
+ * both are literals); Exprs must agree exactly. Multi-way selects chain these from the
+ * right, so each level sees the type of the chain after it. */
+static ir_node *select_pair(hl_ctx *ctx, ir_node *c, select_value t, select_value f) {
+    if (t.is_int_literal && f.is_int_literal) {
+        t.expr = ir_int_imm(ctx, ir_int(32), t.v);
+        f.expr = ir_int_imm(ctx, ir_int(32), f.v);
+    } else if (t.is_int_literal) {
+        t.expr = literal_of_type(ctx, t.v, ir_element_of(f.expr->type));
+    } else if (f.is_int_literal) {
+        f.expr = literal_of_type(ctx, f.v, ir_element_of(t.expr->type));
+    }
+    if (!ir_type_eq(ir_element_of(t.expr->type), ir_element_of(f.expr->type)))
+        user_error(ctx,
+                   "The second and third arguments to a select do not have a matching type:\n"
+                   "  %s has type %s\n  %s has type %s",
+                   expr_str(ctx, t.expr), type_str(ctx, t.expr->type), expr_str(ctx, f.expr),
+                   type_str(ctx, f.expr->type));
+    int lanes = c->type.lanes;
+    if (t.expr->type.lanes > lanes) lanes = t.expr->type.lanes;
+    if (f.expr->type.lanes > lanes) lanes = f.expr->type.lanes;
+    return ir_select(ctx, c->type.lanes == 1 ? c : broadcast_to(ctx, c, lanes),
+                     broadcast_to(ctx, t.expr, lanes), broadcast_to(ctx, f.expr, lanes));
+}
+
 static void build_select(hl_ctx *ctx, op_call *call) {
     int n = call->n;
     user_assert(ctx, n >= 3 && n % 2 == 1,
                 "select takes (condition, true_value, ..., false_value): an odd number of at "
                 "least 3 arguments, not %d",
                 n);
-    /* Values sit at 1, 3, ..., n-2 and n-1. The type of the Expr values; numbers take it. */
-    int nvals = (n - 1) / 2 + 1;
-    int *at = ctx_alloc(ctx, sizeof(int) * (size_t)nvals);
-    for (int j = 0; j < nvals; j++) at[j] = j < nvals - 1 ? 2 * j + 1 : n - 1;
-    const ir_node *first = NULL;
-    bool any_float = false;
-    for (int j = 0; j < nvals; j++) {
-        if (!first && call->operands[at[j]].expr) first = call->operands[at[j]].expr;
-        any_float |= !call->operands[at[j]].expr && call->operands[at[j]].k.is_float;
-    }
-    hl_type vt = first ? first->type : any_float ? ir_float(32) : ir_int(32);
-    ir_node **vals = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)n);
-    for (int j = 0; j < nvals; j++) {
-        int i = at[j];
-        hl_operand o = call->operands[i];
-        if (o.expr) vals[i] = (ir_node *)o.expr;
-        else if (o.k.is_float && ir_is_float(vt)) vals[i] = ir_float_imm(ctx, vt, o.k.f);
-        else if (is_small_int_literal(o.k) && !ir_is_handle(vt))
-            vals[i] = ir_is_float(vt) ? ir_float_imm(ctx, vt, (double)o.k.i)
-                                      : int_literal_of_type(ctx, vt, o.k.i);
-        else vals[i] = scalar_expr(ctx, o.k);
-    }
-    ir_node *result = vals[n - 1];
+    select_value acc = select_value_of(ctx, call->operands[n - 1]);
     for (int i = n - 3; i >= 0; i -= 2) {
         ir_node *c = as_condition(ctx, call->operands[i], i);
-        ir_node *t = vals[i + 1];
-        if (!ir_type_eq(ir_element_of(t->type), ir_element_of(result->type)))
-            user_error(ctx,
-                       "The second and third arguments to a select do not have a matching "
-                       "type:\n  %s has type %s\n  %s has type %s",
-                       expr_str(ctx, t), type_str(ctx, t->type), expr_str(ctx, result),
-                       type_str(ctx, result->type));
-        int lanes = c->type.lanes;
-        if (t->type.lanes > lanes) lanes = t->type.lanes;
-        if (result->type.lanes > lanes) lanes = result->type.lanes;
-        t = broadcast_to(ctx, t, lanes);
-        ir_node *f = broadcast_to(ctx, result, lanes);
-        if (c->type.lanes != 1) c = broadcast_to(ctx, c, lanes);
-        result = ir_select(ctx, c, t, f);
+        acc.expr = select_pair(ctx, c, select_value_of(ctx, call->operands[i + 1]), acc);
+        acc.is_int_literal = false;
     }
-    call->result = result;
+    call->result = acc.expr;
 }
 
 hl_status hl_expr_select(int n, const hl_operand *operands, hl_expr **out) {
@@ -503,6 +586,8 @@ static void build_clamp(hl_ctx *ctx, op_call *call) {
         else if (!o.expr && o.k.is_float && ir_is_float(a->type))
             bound[i] = ir_float_imm(ctx, a->type, o.k.f);
         else bound[i] = operand_expr(ctx, o);
+        if (o.expr && ir_type_can_represent(ir_element_of(a->type), ir_element_of(bound[i]->type)))
+            bound[i] = ir_cast(ctx, ir_with_lanes(a->type, bound[i]->type.lanes), bound[i]);
         if (!ir_type_eq(ir_element_of(bound[i]->type), ir_element_of(a->type)))
             user_error(ctx,
                        "Type mismatch in call to clamp. First argument (%s) has type %s, but %s "
@@ -560,27 +645,21 @@ static void build_math(hl_ctx *ctx, op_call *call) {
     user_assert(ctx, call->n == expected, "%s takes %d argument%s, not %d", call->name, expected,
                 expected == 1 ? "" : "s", call->n);
     ir_node *args[2];
-    for (int i = 0; i < call->n; i++) {
-        hl_operand o = call->operands[i];
-        args[i] = o.expr ? (ir_node *)o.expr
-                         : ir_float_imm(ctx, ir_float(32), o.k.is_float || o.k.is_big ? o.k.f
-                                                                                    : (double)o.k.i);
-        user_assert(ctx, !ir_is_handle(args[i]->type), "Argument of %s is a handle", call->name);
-        args[i] = float_of(ctx, args[i]);
-    }
     if (call->n == 2) {
-        /* A Python number takes the other argument's float type. */
-        for (int i = 0; i < 2; i++)
-            if (!call->operands[i].expr && call->operands[1 - i].expr)
-                args[i] = ir_float_imm(ctx, args[1 - i]->type,
-                                       call->operands[i].k.is_float ? call->operands[i].k.f
-                                                                    : (double)call->operands[i].k.i);
-        match_types(ctx, &args[0], &args[1], call->name);
+        float_args_first_wins(ctx, call->operands[0], call->operands[1], args);
         int64_t p;
         if (strcmp(call->name, "pow") == 0 && small_int_exponent(args[1], &p)) {
             call->result = make_pow_int(ctx, args[0], p);
             return;
         }
+    } else {
+        hl_operand o = call->operands[0];
+        args[0] = o.expr ? (ir_node *)o.expr
+                         : ir_float_imm(ctx, ir_float(32), o.k.is_float || o.k.is_big ? o.k.f : (double)o.k.i);
+        user_assert(ctx, !ir_is_handle(args[0]->type), "Argument of %s is a handle", call->name);
+        args[0] = float_of(ctx, args[0]);
+        user_assert(ctx, strcmp(call->name, "erf") != 0 || args[0]->type.bits == 32,
+                    "erf only takes float32 arguments, not %s", type_str(ctx, args[0]->type));
     }
     call->result = math_call(ctx, call->name, call->n, args);
 }

@@ -129,7 +129,7 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
             ir_node *ok = ir_binary(ctx, IR_And, ir_binary(ctx, IR_GE, lo, valid_min),
                                     ir_binary(ctx, IR_LE, hi, valid_max));
             ir_node *args[7] = {ir_var(ctx, ir_handle(), "__user_context"),
-                                ir_string_imm(ctx, fp->name),
+                                ir_string_imm(ctx, ctx_printf(ctx, "Input buffer %s", fp->name)),
                                 ir_make_const(ctx, ir_int(32), d),
                                 lo,
                                 hi,

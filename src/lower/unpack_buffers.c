@@ -6,7 +6,8 @@
  * "b.buffer"), an AssertStmt that b has the expected element type
  * (halide_error_bad_type), one that it has the expected number of dimensions
  * (halide_error_bad_dimensions), and LetStmts reading its host pointer and dimension
- * fields. The dimension check comes before any dimension field is read.
+ * fields. The dimension check comes before any dimension field is read. Output buffers
+ * must also be dense in dimension 0 (stride 1), as Halide requires by default.
  */
 #include "lower.h"
 #include "util/check.h"
@@ -23,7 +24,22 @@ static ir_node *report(hl_ctx *ctx, const char *fn, const char *buffer, ir_node 
     return ir_call(ctx, ir_int(32), fn, IR_CALL_EXTERN, 4, args);
 }
 
-static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims, ir_node *body) {
+/* Outputs must be dense in dimension 0 (Halide's default constraint stride.0 == 1). */
+static ir_node *dense_constraint(hl_ctx *ctx, const char *name, ir_node *body) {
+    const char *field = ctx_printf(ctx, "%s.stride.0", name);
+    ir_node *stride = ir_var(ctx, ir_int(32), field);
+    ir_node *one = ir_make_one(ctx, ir_int(32));
+    ir_node *args[5] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, field), stride,
+                        ir_string_imm(ctx, "1"), one};
+    ir_node *report = ir_call(ctx, ir_int(32), "halide_error_constraint_violated", IR_CALL_EXTERN, 5, args);
+    return ir_block(ctx, ir_assert_stmt(ctx, ir_binary(ctx, IR_EQ, stride, one), report,
+                                        halide_error_code_constraint_violated),
+                    body);
+}
+
+static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims, bool dense,
+                           ir_node *body) {
+    if (dense && dims > 0) body = dense_constraint(ctx, name, body);
     static const struct {
         const char *field;
         ir_intrinsic id;
@@ -57,8 +73,8 @@ static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims
         ir_assert_stmt(ctx, type_ok, report(ctx, "halide_error_bad_type", name, packed, expected_type),
                        halide_error_code_bad_type),
         ir_assert_stmt(ctx, dims_ok,
-                       report(ctx, "halide_error_bad_dimensions", name,
-                              ir_make_const(ctx, ir_int(32), dims), given_dims),
+                       report(ctx, "halide_error_bad_dimensions", name, given_dims,
+                              ir_make_const(ctx, ir_int(32), dims)),
                        halide_error_code_bad_dimensions));
     return ir_block(ctx, checks, body);
 }
@@ -67,8 +83,9 @@ ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
     hl_func *f = ls->output;
     for (int v = f->nvalues - 1; v >= 0; v--)
-        s = unpack_one(ctx, lower_output_buffer_name(ls, v), f->values[v]->type, f->nargs, s);
+        s = unpack_one(ctx, lower_output_buffer_name(ls, v), f->values[v]->type, f->nargs, true, s);
     for (int i = ls->ninputs - 1; i >= 0; i--)
-        s = unpack_one(ctx, ls->inputs[i].name, ls->inputs[i].type, ls->inputs[i].dimensions, s);
+        s = unpack_one(ctx, ls->inputs[i].name, ls->inputs[i].type, ls->inputs[i].dimensions, false,
+                       s);
     return s;
 }

@@ -88,7 +88,7 @@ int halide_error_out_of_memory(void *user_context) {
 
 int halide_error_explicit_condition_failed(void *user_context, const char *message) {
     halide_error(user_context, message ? message : "Explicit condition failed");
-    return halide_error_code_explicit_condition_failed;
+    return halide_error_code_requirement_failed;
 }
 
 int halide_error_constraint_violated(void *user_context, const char *var, int val,

@@ -919,7 +919,7 @@ static void test_asserts(void) {
              "Input buffer b0 is accessed at -1, which is before the min (0) in dimension 0"},
             {8, halide_error_code_bad_type,
              "Input buffer b0 has type uint8 but type of the buffer passed in is float32"},
-            {9, halide_error_code_explicit_condition_failed, "extent must not be 9"},
+            {9, halide_error_code_requirement_failed, "extent must not be 9"},
             {10, 0, ""},
         };
         for (int k = 0; k < 4; k++) {
