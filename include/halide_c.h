@@ -180,6 +180,10 @@ hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs);
 /* The lowered statement as text (for compile_to_lowered_stmt and tests). */
 hl_status hl_func_lowered_stmt(hl_func *f, char **out);
 
+/* ---- Schedules ------------------------------------------------------------------------ */
+
+#include "hl_schedule.h"
+
 /* ---- Buffers -------------------------------------------------------------------------- */
 
 #include "hl_buffer.h"

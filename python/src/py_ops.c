@@ -283,6 +283,22 @@ CONCISE_SAT(u32, halide_type_uint, 32)
 CONCISE_SAT(u64, halide_type_uint, 64)
 #undef CONCISE_SAT
 
+/* Test hooks (tests/python/test_fault_injection.py): fail the nth core allocation from now
+ * (n <= 0 turns injection off), and count the allocations made since. */
+static PyObject *fn_alloc_fail_at(PyObject *m, PyObject *arg) {
+    (void)m;
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) return NULL;
+    hl_alloc_fail_at(n);
+    Py_RETURN_NONE;
+}
+
+static PyObject *fn_alloc_count(PyObject *m, PyObject *unused) {
+    (void)m;
+    (void)unused;
+    return PyLong_FromLong(hl_alloc_count());
+}
+
 #define FASTCALL(f) (PyCFunction)(void (*)(void)) f, METH_FASTCALL
 static PyMethodDef op_functions[] = {
     {"cast", FASTCALL(fn_cast), "cast(type, e): e converted to type."},
@@ -318,6 +334,10 @@ static PyMethodDef op_functions[] = {
     {"saturating_cast", FASTCALL(fn_saturating_cast),
      "saturating_cast(type, e): e clamped into type's range, then converted."},
     {"logical_not", FASTCALL(fn_logical_not), "logical_not(e): !e for a boolean e."},
+    {"_alloc_fail_at", fn_alloc_fail_at, METH_O,
+     "_alloc_fail_at(n): test hook; make the nth core allocation from now fail (n <= 0: off)."},
+    {"_alloc_count", fn_alloc_count, METH_NOARGS,
+     "_alloc_count(): test hook; core allocations counted since _alloc_fail_at was called."},
     {NULL, NULL, 0, NULL},
 };
 #undef FASTCALL

@@ -3,7 +3,8 @@
  * The code generator is split by concern: codegen_llvm.c (module, function prologue and
  * argv wrapper, target machine, optimisation, the scope and the small LLVM helpers
  * below), codegen_expr.c (expression nodes), codegen_call.c (intrinsics, math and extern
- * calls), codegen_stmt.c (statement nodes), and one cg_target_ops table per target family
+ * calls), codegen_stmt.c (statement nodes), codegen_parallel.c (parallel loops outlined
+ * into tasks for halide_do_par_for), and one cg_target_ops table per target family
  * (codegen_x86.c, codegen_arm.c). Every file works on one cg_state, made per compile by
  * cg_compile_module and living in the compile's arena; there is no global state.
  */
@@ -77,6 +78,11 @@ LLVMValueRef cg_call_c(cg_state *cg, const char *name, LLVMTypeRef ret, LLVMValu
 /* Splats a scalar to lanes (identity when lanes is 1). */
 LLVMValueRef cg_splat(cg_state *cg, LLVMValueRef scalar, int lanes);
 LLVMValueRef cg_const_int(cg_state *cg, hl_type t, int64_t v); /* splatted for vectors */
+/* Sets the target cpu/features and nounwind attributes of a function we define. */
+void cg_set_function_attrs(cg_state *cg, LLVMValueRef fn);
+/* An alloca in the current function's entry block (so loops do not grow the stack); the
+ * builder stays where it was. align 0: the type's own alignment. */
+LLVMValueRef cg_entry_alloca(cg_state *cg, LLVMTypeRef type, unsigned align);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef cg_new_block(cg_state *cg, const char *name);
 /* Tags a load or store of buffer `name` for alias analysis. */
@@ -96,5 +102,10 @@ LLVMValueRef cg_call(cg_state *cg, const ir_node *call);
 
 /* ---- codegen_stmt.c ------------------------------------------------------------------- */
 void cg_stmt(cg_state *cg, const ir_node *s);
+
+/* ---- codegen_parallel.c --------------------------------------------------------------- */
+/* A For with op IR_FOR_PARALLEL: outlines the body into a task and calls halide_do_par_for;
+ * a non-zero result returns from the current function (freeing live allocations). */
+void cg_parallel_for(cg_state *cg, const ir_node *loop);
 
 #endif

@@ -225,6 +225,17 @@ LLVMValueRef cg_const_int(cg_state *cg, hl_type t, int64_t v) {
     return LLVMConstVector(elems, t.lanes);
 }
 
+LLVMValueRef cg_entry_alloca(cg_state *cg, LLVMTypeRef type, unsigned align) {
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->builder);
+    LLVMValueRef first = LLVMGetFirstInstruction(cg->entry);
+    if (first) LLVMPositionBuilderBefore(cg->builder, first);
+    else LLVMPositionBuilderAtEnd(cg->builder, cg->entry);
+    LLVMValueRef p = LLVMBuildAlloca(cg->builder, type, "");
+    if (align) LLVMSetAlignment(p, align);
+    LLVMPositionBuilderAtEnd(cg->builder, here);
+    return p;
+}
+
 LLVMBasicBlockRef cg_new_block(cg_state *cg, const char *name) {
     return LLVMAppendBasicBlockInContext(cg->llctx, cg->function, name);
 }
@@ -276,7 +287,7 @@ static void init_types(cg_state *cg) {
     cg->tbaa_kind = LLVMGetMDKindIDInContext(c, "tbaa", 4);
 }
 
-static void set_target_attrs(cg_state *cg, LLVMValueRef fn) {
+void cg_set_function_attrs(cg_state *cg, LLVMValueRef fn) {
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateStringAttribute(cg->llctx, "target-cpu", 10, cg->cpu,
                                                       (unsigned)strlen(cg->cpu)));
@@ -297,7 +308,7 @@ static LLVMValueRef define_main(cg_state *cg, const char *fn_name, int nargs,
     for (int i = 0; i < nargs; i++) params[i] = arg_type(cg, &args[i]);
     LLVMTypeRef fty = LLVMFunctionType(cg->i32, params, (unsigned)nargs, 0);
     LLVMValueRef fn = LLVMAddFunction(cg->module, fn_name, fty);
-    set_target_attrs(cg, fn);
+    cg_set_function_attrs(cg, fn);
     cg->function = fn;
     cg->entry = cg_new_block(cg, "entry");
     LLVMPositionBuilderAtEnd(cg->builder, cg->entry);
@@ -332,7 +343,7 @@ static void define_argv(cg_state *cg, LLVMValueRef main_fn, const char *fn_name,
     const char *name = ctx_printf(cg->ctx, "%s_argv", fn_name);
     LLVMTypeRef fty = LLVMFunctionType(cg->i32, &cg->ptr, 1, 0);
     LLVMValueRef fn = LLVMAddFunction(cg->module, name, fty);
-    set_target_attrs(cg, fn);
+    cg_set_function_attrs(cg, fn);
     cg->function = fn;
     LLVMPositionBuilderAtEnd(cg->builder, cg_new_block(cg, "entry"));
     LLVMValueRef argv = LLVMGetParam(fn, 0);

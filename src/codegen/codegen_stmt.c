@@ -5,8 +5,8 @@
  * runtime halide_error_* call) or, failing that, a string, reported through
  * halide_error_explicit_condition_failed.
  *
- * Guarantees: loops of every ir_for_type run serially (threads come with the parallel
- * runtime); an empty or negative extent runs no iteration. A failed assertion returns its
+ * Guarantees: parallel loops go to codegen_parallel.c; loops of every other ir_for_type
+ * run serially here; an empty or negative extent runs no iteration. A failed assertion returns its
  * code from the function after freeing every heap allocation live at that point. Small
  * constant-size allocations go on the stack (entry block, so loops do not grow the
  * stack); others through halide_malloc, checked for size overflow and failure
@@ -86,15 +86,7 @@ static void store(cg_state *cg, const ir_node *s) {
 /* ---- Allocate / Free ---------------------------------------------------------------------- */
 
 static LLVMValueRef stack_allocation(cg_state *cg, int64_t bytes) {
-    LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->builder);
-    LLVMValueRef first = LLVMGetFirstInstruction(cg->entry);
-    if (first) LLVMPositionBuilderBefore(cg->builder, first);
-    else LLVMPositionBuilderAtEnd(cg->builder, cg->entry);
-    LLVMTypeRef arr = LLVMArrayType2(cg->i8, (uint64_t)bytes + ALLOCATION_PADDING);
-    LLVMValueRef p = LLVMBuildAlloca(cg->builder, arr, "");
-    LLVMSetAlignment(p, 64);
-    LLVMPositionBuilderAtEnd(cg->builder, here);
-    return p;
+    return cg_entry_alloca(cg, LLVMArrayType2(cg->i8, (uint64_t)bytes + ALLOCATION_PADDING), 64);
 }
 
 static void push_live_alloc(cg_state *cg, const char *name, LLVMValueRef ptr) {
@@ -265,7 +257,8 @@ static void stmt(cg_state *cg, const ir_node *s) {
         cg_stmt(cg, s->kids[0]);
         return;
     case IR_For:
-        for_loop(cg, s);
+        if (s->op == IR_FOR_PARALLEL) cg_parallel_for(cg, s);
+        else for_loop(cg, s);
         return;
     case IR_Store:
         store(cg, s);

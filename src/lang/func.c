@@ -16,6 +16,7 @@ static _Atomic unsigned long definition_generation = 1;
 static _Atomic unsigned long next_func_id = 0;
 
 unsigned long func_definition_generation(void) { return atomic_load(&definition_generation); }
+void func_bump_generation(void) { atomic_fetch_add(&definition_generation, 1); }
 
 void realize_free_cache(hl_func *f); /* realize.c */
 
@@ -59,6 +60,7 @@ void hl_func_release(hl_func *f) {
     if (!f || --f->refs > 0) return;
     realize_free_cache(f);
     clear_definition(f);
+    func_schedule_free(&f->sched);
     pthread_mutex_destroy(&f->lock);
     hl_free(f->name);
     hl_free(f);
@@ -170,7 +172,12 @@ hl_status hl_func_define(hl_func *f, int nargs, hl_expr *const *args, int nvalue
     f->nargs = nargs;
     f->values = vals;
     f->nvalues = nvalues;
-    atomic_fetch_add(&definition_generation, 1);
+    if (func_schedule_reset(f) < 0) {
+        clear_definition(f);
+        ctx_set_last_error("Out of memory");
+        return HL_ERROR_NOMEM;
+    }
+    func_bump_generation();
     return HL_OK;
 }
 

@@ -13,6 +13,50 @@
 
 typedef struct jit_pipeline jit_pipeline;
 
+/* A LoopLevel with owned strings. */
+typedef struct func_level {
+    hl_level_kind kind;
+    char *func, *var;
+} func_level;
+
+typedef enum func_split_kind { FUNC_SPLIT, FUNC_FUSE, FUNC_RENAME } func_split_kind;
+
+/* One loop transformation, applied in order: split old -> (outer, inner) by factor;
+ * fuse (inner, outer) -> old (the fused var); rename old -> outer. */
+typedef struct func_split {
+    func_split_kind kind;
+    char *old_var, *outer, *inner;
+    ir_node *factor; /* heap Expr; split only */
+    hl_tail_strategy tail;
+} func_split;
+
+/* One loop of the stage, innermost first. */
+typedef struct func_dim {
+    char *var;
+    hl_loop_kind kind;
+} func_dim;
+
+/* bound/estimate/align on a pure var. */
+typedef struct func_bound {
+    char *var;
+    ir_node *min, *extent;         /* bound: min may be NULL (extent only) */
+    ir_node *modulus, *remainder;  /* align_bounds / align_extent */
+    int is_estimate;
+} func_bound;
+
+typedef struct func_schedule {
+    func_level compute, store;
+    int ndims;
+    func_dim *dims;
+    int nsplits;
+    func_split *splits;
+    int nbounds;
+    func_bound *bounds;
+    int nstorage;
+    char **storage;       /* storage dimension order, innermost first */
+    int *storage_align;   /* align_storage per storage dim (0 = none) */
+} func_schedule;
+
 struct hl_func {
     int32_t refs;
     char *name;
@@ -20,6 +64,7 @@ struct hl_func {
     char **args;      /* pure argument names, outermost last */
     int nvalues;
     ir_node **values; /* heap Exprs, one per tuple element; NULL when undefined */
+    func_schedule sched;  /* of the pure definition; reset by each definition */
     pthread_mutex_t lock; /* guards jit */
     jit_pipeline *jit;    /* compiled pipeline cache, or NULL */
 };
@@ -27,5 +72,13 @@ struct hl_func {
 /* Every definition made anywhere bumps this; a cached pipeline compiled at an older
  * generation is re-lowered and kept only if its lowered statement is the same. */
 unsigned long func_definition_generation(void);
+/* Called by every definition and schedule change. */
+void func_bump_generation(void);
+
+/* Resets the schedule to the default for f's pure arguments (loops in argument order,
+ * inline, storage in argument order); frees the previous one. 0, or -1 when out of memory
+ * (the schedule is then empty). */
+int func_schedule_reset(hl_func *f);
+void func_schedule_free(func_schedule *s);
 
 #endif

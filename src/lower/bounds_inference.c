@@ -1,155 +1,266 @@
-/* bounds_inference.c - loop bounds of the output and the footprint of every input buffer.
+/* bounds_inference.c - the region every Func computes and stores, and the checks of the
+ * buffers the pipeline reads and writes.
  *
- * Input: the output Func's loop nest with every other Func inlined; loop bounds are the
- * Variables "<loop var>.min/.extent"; input buffers appear as IR_CALL_IMAGE calls.
- * Output: the loop bounds are defined by LetStmts from the output buffer's fields
- * ("<out>.min.<d>", "<out>.extent.<d>"); for each input buffer and dimension, the region
- * the loops read (interval arithmetic over the loop ranges) is checked against the
- * buffer by an AssertStmt that reports halide_error_access_out_of_bounds; an index
- * that no bound limits is a user error naming the buffer and the expression. Every input
- * buffer is recorded in ls->inputs (argument order = first use).
- * Producers computed at other loop levels (and their allocation sizes) come with the
- * scheduling work; this pass is then where their required regions are computed.
+ * Input: the statement of schedule_functions: loop bounds are the Variables
+ * "f.s0.<arg>.min/.max", Realize nodes have no bounds, calls are Call nodes.
+ * Output:
+ *   - the output's region comes from its buffer: LetStmts at the top define
+ *     "out.s0.<arg>.min/.max" from "<out>.min.<d>" and "<out>.extent.<d>";
+ *   - for every other computed Func f, consumers first, LetStmts just before
+ *     "produce f" define its region as the box of calls to f in the "consume f" part,
+ *     adjusted by bound/align_bounds/align_extent (with an assert that a bound covers
+ *     what is needed);
+ *   - every Realize gets the box of what its body provides (which covers the region and
+ *     any round-up of split tails) as its bounds;
+ *   - asserts, guarded by a non-empty output, check that each input buffer holds the box
+ *     the pipeline reads (halide_error_access_out_of_bounds, "Input buffer b") and that
+ *     the output buffer holds the box written ("Output buffer f"); inputs are recorded in
+ *     ls->inputs in order of first use.
+ * An index that no bound limits is a user error naming the Func or buffer.
  */
-#include "interval.h"
+#include "box.h"
 #include "lower.h"
 #include "simplify.h"
 #include "util/check.h"
 
 #include <string.h>
 
-typedef struct footprint {
+static ir_node *i32(hl_ctx *ctx, int64_t v) { return ir_make_const(ctx, ir_int(32), v); }
+
+static ir_node *field(hl_ctx *ctx, const char *buffer, const char *what, int d) {
+    return ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.%s.%d", buffer, what, d));
+}
+
+static ir_node *region_var(hl_ctx *ctx, const hl_func *f, int d, const char *end) {
+    return ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.s0.%s.%s", f->name, f->args[d], end));
+}
+
+static const func_bound *find_bound(const hl_func *f, const char *var, bool estimate) {
+    const func_bound *found = NULL;
+    for (int i = 0; i < f->sched.nbounds; i++) {
+        const func_bound *b = &f->sched.bounds[i];
+        if (strcmp(b->var, var) == 0 && (b->is_estimate == estimate) && (b->extent || b->modulus))
+            found = b;
+    }
+    return found;
+}
+
+/* ---- The region of each computed Func --------------------------------------------------- */
+
+typedef struct region_state {
+    lower_state *ls;
+    const lower_func *lf;
+    bool done;
+} region_state;
+
+/* LetStmts defining f's region around the produce/consume pair `pc`. */
+static ir_node *define_region(region_state *st, ir_node *pc) {
+    hl_ctx *ctx = st->ls->ctx;
+    const hl_func *f = st->lf->func;
+    box b = box_touched(ctx, pc->kids[1], f, f->nargs, BOX_CALLS);
+    ir_node *s = pc, *checks = NULL;
+    for (int d = f->nargs - 1; d >= 0; d--) {
+        ir_node *min, *max;
+        if (!b.used) {
+            min = i32(ctx, 0);
+            max = i32(ctx, -1);
+        } else {
+            user_assert(ctx, interval_is_bounded(b.d[d]),
+                        "Func %s is accessed in an unbounded way in dimension %d (%s): its "
+                        "consumers' index has no %s bound. Use clamp or a boundary condition.",
+                        f->name, d, f->args[d], b.d[d].min ? "upper" : "lower");
+            min = simplify_expr(ctx, b.d[d].min);
+            max = simplify_expr(ctx, b.d[d].max);
+        }
+        const func_bound *fb = find_bound(f, f->args[d], false);
+        for (int i = 0; i < f->sched.nbounds; i++) {
+            const func_bound *a = &f->sched.bounds[i];
+            if (strcmp(a->var, f->args[d]) != 0 || a->is_estimate || !a->modulus) continue;
+            ir_node *m = ir_cast(ctx, ir_int(32), a->modulus);
+            if (a->remainder) { /* align_bounds: min down to remainder mod m */
+                ir_node *r = ir_cast(ctx, ir_int(32), a->remainder);
+                min = ir_binary(ctx, IR_Add,
+                                ir_binary(ctx, IR_Mul, ir_binary(ctx, IR_Div, ir_binary(ctx, IR_Sub, min, r), m), m), r);
+            }
+            ir_node *extent = ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, max, min), i32(ctx, 1));
+            extent = ir_binary(ctx, IR_Mul,
+                               ir_binary(ctx, IR_Div, ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, extent, m), i32(ctx, 1)), m), m);
+            max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, min, extent), i32(ctx, 1));
+        }
+        if (fb) {
+            ir_node *bmin = fb->min ? ir_cast(ctx, ir_int(32), fb->min) : min;
+            ir_node *bmax = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, bmin, ir_cast(ctx, ir_int(32), fb->extent)), i32(ctx, 1));
+            if (b.used) {
+                ir_node *ok = ir_binary(ctx, IR_And, ir_binary(ctx, IR_LE, bmin, min), ir_binary(ctx, IR_GE, bmax, max));
+                ir_node *args[7] = {ir_var(ctx, ir_handle(), "__user_context"),
+                                    ir_string_imm(ctx, f->name), ir_string_imm(ctx, f->args[d]),
+                                    bmin, bmax, min, max};
+                ir_node *report = ir_call(ctx, ir_int(32), "halide_error_explicit_bounds_too_small",
+                                          IR_CALL_EXTERN, 7, args);
+                checks = ir_block(ctx, ir_assert_stmt(ctx, ok, report, halide_error_code_explicit_bounds_too_small), checks);
+            }
+            min = bmin;
+            max = bmax;
+        }
+        s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.s0.%s.max", f->name, f->args[d]), max, s);
+        s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.s0.%s.min", f->name, f->args[d]), min, s);
+    }
+    /* The checks compare with the needed region, which is valid before the lets. */
+    if (checks) s = ir_block(ctx, checks, s);
+    st->done = true;
+    return s;
+}
+
+static ir_node *find_produce(ir_mutator *m, ir_node *n) {
+    region_state *st = m->state;
+    if (n->kind == IR_Block && n->kids[0]->kind == IR_ProducerConsumer && n->kids[0]->op &&
+        n->kids[1]->kind == IR_ProducerConsumer && !n->kids[1]->op &&
+        n->kids[0]->ref_kind == IR_REF_FUNC && strcmp(n->kids[0]->name, st->lf->func->name) == 0) {
+        ir_node *pc = ir_mutate_kids(m, n);
+        return define_region(st, pc);
+    }
+    return ir_mutate_kids(m, n);
+}
+
+/* ---- Realize bounds ------------------------------------------------------------------------ */
+
+static ir_node *bound_realize(ir_mutator *m, ir_node *n) {
+    if (n->kind != IR_Realize || n->nkids > 2) return ir_mutate_kids(m, n);
+    n = ir_mutate_kids(m, n);
+    hl_ctx *ctx = m->ctx;
+    const hl_func *f = n->ref;
+    box b = box_touched(ctx, n->kids[0], f, f->nargs, BOX_PROVIDES);
+    ir_node *r = ir_alloc(ctx, IR_Realize, n->type, 2 + 2 * f->nargs, n->name);
+    r->op = n->op;
+    ir_set_ref(r, IR_REF_FUNC, (void *)f);
+    ir_set_kid(r, 0, n->kids[0]);
+    ir_set_kid(r, 1, n->kids[1]);
+    for (int d = 0; d < f->nargs; d++) {
+        user_assert(ctx, b.used && interval_is_bounded(b.d[d]),
+                    "Can't find the bounds of the storage of %s in dimension %d", f->name, d);
+        ir_node *min = simplify_expr(ctx, b.d[d].min);
+        ir_node *extent = simplify_expr(
+            ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min), i32(ctx, 1)));
+        ir_set_kid(r, 2 + 2 * d, min);
+        ir_set_kid(r, 3 + 2 * d, extent);
+    }
+    return r;
+}
+
+/* ---- Buffer checks -------------------------------------------------------------------------- */
+
+typedef struct buffer_use {
     hl_buffer *buffer;
     const char *name;
     int dims;
-    interval *region; /* per dimension, unioned over every call */
-    struct footprint *next;
-} footprint;
+} buffer_use;
 
-typedef struct {
+typedef struct buffers_state {
     lower_state *ls;
-    const interval_scope *loops;
-    footprint *found;
-} footprint_state;
+    buffer_use *found;
+    int n, cap;
+} buffers_state;
 
-static footprint *footprint_of(footprint_state *st, const ir_node *call) {
-    hl_ctx *ctx = st->ls->ctx;
-    for (footprint *fp = st->found; fp; fp = fp->next) {
-        if (fp->buffer == call->ref) return fp;
-        user_assert(ctx, strcmp(fp->name, call->name) != 0,
-                    "Two different buffers in one pipeline are both named \"%s\"", call->name);
-    }
-    footprint *fp = ctx_alloc(ctx, sizeof *fp);
-    fp->buffer = call->ref;
-    fp->name = call->name;
-    fp->dims = call->nkids;
-    fp->region = ctx_alloc(ctx, sizeof(interval) * (size_t)(call->nkids ? call->nkids : 1));
-    fp->next = NULL;
-    /* Keep first-use order for the argument list. */
-    footprint **tail = &st->found;
-    while (*tail) tail = &(*tail)->next;
-    *tail = fp;
-    return fp;
-}
-
-static void visit_calls(ir_visitor *v, const ir_node *n) {
-    footprint_state *st = v->state;
-    hl_ctx *ctx = v->ctx;
+static void find_buffers(ir_visitor *v, const ir_node *n) {
+    buffers_state *st = v->state;
     if (n->kind == IR_Call && n->op == IR_CALL_IMAGE) {
-        footprint *fp = footprint_of(st, n);
-        bool first_call = fp->region[0].min == NULL && fp->region[0].max == NULL;
-        for (int d = 0; d < n->nkids; d++) {
-            interval i = bounds_of_expr_in_scope(ctx, n->kids[d], st->loops);
-            user_assert(ctx, interval_is_bounded(i),
-                        "Buffer %s may be accessed in an unbounded way in dimension %d: the index "
-                        "%s has no %s bound. Use clamp (or a boundary condition) to keep it in "
-                        "range.",
-                        n->name, d, ir_ctx_string(ctx, n->kids[d]), i.min ? "upper" : "lower");
-            fp->region[d] = first_call ? i : interval_union(ctx, fp->region[d], i);
+        bool seen = false;
+        for (int i = 0; i < st->n; i++) {
+            if (st->found[i].buffer == n->ref) seen = true;
+            else
+                user_assert(v->ctx, strcmp(st->found[i].name, n->name) != 0,
+                            "Two different buffers in one pipeline are both named \"%s\"", n->name);
+        }
+        if (!seen) {
+            if (st->n == st->cap) {
+                int cap = st->cap ? st->cap * 2 : 8;
+                buffer_use *bigger = ctx_alloc(v->ctx, sizeof(buffer_use) * (size_t)cap);
+                if (st->n) memcpy(bigger, st->found, sizeof(buffer_use) * (size_t)st->n);
+                st->found = bigger;
+                st->cap = cap;
+            }
+            st->found[st->n++] = (buffer_use){n->ref, n->name, n->nkids};
         }
     }
     ir_visit_kids(v, n);
 }
 
-static ir_node *int_var(hl_ctx *ctx, const char *fmt_base, const char *field, int d) {
-    return ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.%s.%d", fmt_base, field, d));
+static ir_node *check_box(hl_ctx *ctx, const char *label, const char *buffer, box b) {
+    ir_node *checks = NULL;
+    for (int d = 0; d < b.dims; d++) {
+        ir_node *lo = simplify_expr(ctx, b.d[d].min), *hi = simplify_expr(ctx, b.d[d].max);
+        ir_node *valid_min = field(ctx, buffer, "min", d);
+        ir_node *valid_max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, valid_min, field(ctx, buffer, "extent", d)),
+                                       i32(ctx, 1));
+        ir_node *ok = ir_binary(ctx, IR_And, ir_binary(ctx, IR_GE, lo, valid_min), ir_binary(ctx, IR_LE, hi, valid_max));
+        ir_node *args[7] = {ir_var(ctx, ir_handle(), "__user_context"),
+                            ir_string_imm(ctx, ctx_printf(ctx, "%s %s", label, buffer)),
+                            i32(ctx, d), lo, hi, valid_min, valid_max};
+        ir_node *report = ir_call(ctx, ir_int(32), "halide_error_access_out_of_bounds", IR_CALL_EXTERN, 7, args);
+        checks = ir_block(ctx, checks, ir_assert_stmt(ctx, ok, report, halide_error_code_access_out_of_bounds));
+    }
+    return checks;
 }
 
 ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
-    hl_func *f = ls->output;
-    const char *out = lower_output_buffer_name(ls, 0);
+    hl_func *out = ls->output;
+    const char *out_buffer = lower_output_buffer_name(ls, 0);
 
-    /* Loop ranges as a scope: [min, min + extent - 1]. */
-    interval_scope *loops = NULL;
-    for (int d = 0; d < f->nargs; d++) {
-        const char *var = lower_loop_var_name(ctx, f, d);
-        ir_node *min = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.min", var));
-        ir_node *extent = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.extent", var));
-        interval_scope *sc = ctx_alloc(ctx, sizeof *sc);
-        sc->name = var;
-        sc->value.min = min;
-        sc->value.max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, min, extent),
-                                  ir_make_one(ctx, ir_int(32)));
-        sc->next = loops;
-        loops = sc;
+    /* Regions of the computed Funcs, consumers first. */
+    for (int i = ls->nfuncs - 2; i >= 0; i--) {
+        const lower_func *lf = &ls->funcs[i];
+        if (lf->inlined) continue;
+        region_state st = {ls, lf, false};
+        ir_mutator m = {ctx, find_produce, &st};
+        s = ir_mutate(&m, s);
+        internal_assert(ctx, st.done, "no produce node for %s", lf->func->name);
+    }
+    ir_mutator realize = {ctx, bound_realize, NULL};
+    s = ir_mutate(&realize, s);
+
+    /* The output's region, from its buffer, wraps everything. */
+    ir_node *whole = s;
+    for (int d = out->nargs - 1; d >= 0; d--) {
+        ir_node *min = field(ctx, out_buffer, "min", d);
+        ir_node *max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, min, field(ctx, out_buffer, "extent", d)), i32(ctx, 1));
+        whole = ir_let_stmt(ctx, region_var(ctx, out, d, "max")->name, max, whole);
+        whole = ir_let_stmt(ctx, region_var(ctx, out, d, "min")->name, min, whole);
     }
 
-    footprint_state st = {ls, loops, NULL};
-    ir_visitor v = {ctx, visit_calls, &st};
+    /* Input and output checks, computed over the whole statement. */
+    buffers_state bs = {ls, NULL, 0, 0};
+    ir_visitor v = {ctx, find_buffers, &bs};
     ir_visit(&v, s);
+    ir_node *checks = NULL;
+    ls->inputs = ctx_alloc(ctx, sizeof(lower_input) * (size_t)(bs.n ? bs.n : 1));
+    ls->ninputs = 0;
+    for (int i = 0; i < bs.n; i++) {
+        buffer_use *u = &bs.found[i];
+        halide_buffer_t *raw = hl_buffer_raw(u->buffer);
+        ls->inputs[ls->ninputs++] = (lower_input){u->name, u->buffer,
+                                                  hl_type_make(raw->type.code, raw->type.bits, 1), u->dims};
+        box b = box_touched(ctx, whole, u->buffer, u->dims, BOX_CALLS);
+        for (int d = 0; d < u->dims; d++)
+            user_assert(ctx, interval_is_bounded(b.d[d]),
+                        "Buffer %s may be accessed in an unbounded way in dimension %d. Use clamp "
+                        "(or a boundary condition) to keep the index in range.",
+                        u->name, d);
+        checks = ir_block(ctx, checks, check_box(ctx, "Input buffer", u->name, b));
+    }
+    box written = box_touched(ctx, whole, out, out->nargs, BOX_PROVIDES);
+    for (int d = 0; d < out->nargs; d++)
+        user_assert(ctx, interval_is_bounded(written.d[d]), "Can't find the region of %s that is written",
+                    out->name);
+    for (int v = 0; v < out->nvalues; v++)
+        checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_output_buffer_name(ls, v), written));
 
-    /* Footprint checks, guarded by a non-empty output region. */
     ir_node *nonempty = NULL;
-    for (int d = 0; d < f->nargs; d++) {
-        ir_node *c = ir_binary(ctx, IR_GT, int_var(ctx, out, "extent", d),
-                               ir_make_zero(ctx, ir_int(32)));
+    for (int d = 0; d < out->nargs; d++) {
+        ir_node *c = ir_binary(ctx, IR_GT, field(ctx, out_buffer, "extent", d), i32(ctx, 0));
         nonempty = nonempty ? ir_binary(ctx, IR_And, nonempty, c) : c;
     }
-    ir_node *checks = NULL;
-    int count = 0;
-    for (footprint *fp = st.found; fp; fp = fp->next) count++;
-    ls->inputs = ctx_alloc(ctx, sizeof(lower_input) * (size_t)(count ? count : 1));
-    ls->ninputs = 0;
-    for (footprint *fp = st.found; fp; fp = fp->next) {
-        halide_buffer_t *raw = hl_buffer_raw(fp->buffer);
-        lower_input *in = &ls->inputs[ls->ninputs++];
-        in->name = fp->name;
-        in->buffer = fp->buffer;
-        in->type = hl_type_make(raw->type.code, raw->type.bits, 1);
-        in->dimensions = fp->dims;
-        for (int d = 0; d < fp->dims; d++) {
-            ir_node *lo = simplify_expr(ctx, fp->region[d].min);
-            ir_node *hi = simplify_expr(ctx, fp->region[d].max);
-            ir_node *valid_min = int_var(ctx, fp->name, "min", d);
-            ir_node *valid_max =
-                ir_binary(ctx, IR_Sub,
-                          ir_binary(ctx, IR_Add, valid_min, int_var(ctx, fp->name, "extent", d)),
-                          ir_make_one(ctx, ir_int(32)));
-            ir_node *ok = ir_binary(ctx, IR_And, ir_binary(ctx, IR_GE, lo, valid_min),
-                                    ir_binary(ctx, IR_LE, hi, valid_max));
-            ir_node *args[7] = {ir_var(ctx, ir_handle(), "__user_context"),
-                                ir_string_imm(ctx, ctx_printf(ctx, "Input buffer %s", fp->name)),
-                                ir_make_const(ctx, ir_int(32), d),
-                                lo,
-                                hi,
-                                valid_min,
-                                valid_max};
-            ir_node *report = ir_call(ctx, ir_int(32), "halide_error_access_out_of_bounds",
-                                      IR_CALL_EXTERN, 7, args);
-            checks = ir_block(ctx, checks,
-                              ir_assert_stmt(ctx, ok, report,
-                                             halide_error_code_access_out_of_bounds));
-        }
-    }
     if (checks && nonempty) checks = ir_if(ctx, nonempty, checks, NULL);
-    s = ir_block(ctx, checks, s);
-
-    /* Loop bounds from the output buffer. */
-    for (int d = f->nargs - 1; d >= 0; d--) {
-        const char *var = lower_loop_var_name(ctx, f, d);
-        s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.extent", var), int_var(ctx, out, "extent", d), s);
-        s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.min", var), int_var(ctx, out, "min", d), s);
-    }
+    s = ir_block(ctx, checks, whole);
     return s;
 }

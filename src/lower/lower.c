@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 typedef struct lower_pass {
@@ -22,10 +23,10 @@ ir_node *lower_simplify_pass(lower_state *ls, ir_node *s) { return lower_simplif
 
 static const lower_pass passes[] = {
     {"schedule_functions", lower_schedule_functions},
-    {"inline_functions", lower_inline_functions},
-    {"simplify", lower_simplify_pass},
     {"bounds_inference", lower_bounds_inference},
     {"storage_flattening", lower_storage_flattening},
+    {"unroll_loops", lower_unroll_loops},
+    {"vectorize_loops", lower_vectorize_loops},
     {"unpack_buffers", lower_unpack_buffers},
     {"simplify", lower_simplify_pass},
 };
@@ -74,10 +75,19 @@ ir_node *lower_pipeline(lower_state *ls) {
     return s;
 }
 
-const char *lower_output_buffer_name(lower_state *ls, int value_index) {
-    hl_func *f = ls->output;
+const char *lower_buffer_name(hl_ctx *ctx, const hl_func *f, int value_index) {
     if (f->nvalues == 1) return f->name;
-    return ctx_printf(ls->ctx, "%s.%d", f->name, value_index);
+    return ctx_printf(ctx, "%s.%d", f->name, value_index);
+}
+
+const char *lower_output_buffer_name(lower_state *ls, int value_index) {
+    return lower_buffer_name(ls->ctx, ls->output, value_index);
+}
+
+lower_func *lower_find_func(lower_state *ls, const char *name) {
+    for (int i = 0; i < ls->nfuncs; i++)
+        if (strcmp(ls->funcs[i].func->name, name) == 0) return &ls->funcs[i];
+    return NULL;
 }
 
 const char *lower_loop_var_name(hl_ctx *ctx, const hl_func *f, int dim) {

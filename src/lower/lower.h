@@ -19,11 +19,22 @@ typedef struct lower_input {
     int dimensions;
 } lower_input;
 
+/* A Func of the pipeline, as lowering sees it. */
+typedef struct lower_func {
+    hl_func *func;
+    bool inlined;     /* computed inline (never the output) */
+    ir_node **values; /* the definition with inlined Funcs substituted (arena) */
+} lower_func;
+
 /* The state every pass sees. Passes read it and may add to it (inputs are found by
  * bounds inference, for instance); all memory is the compile arena's. */
 typedef struct lower_state {
     hl_ctx *ctx;
     hl_func *output;
+    /* Every Func the output depends on, in realization order (producers first, the output
+     * last); filled by schedule_functions. */
+    int nfuncs;
+    lower_func *funcs;
     /* Input buffers, in argument order. */
     int ninputs;
     lower_input *inputs;
@@ -40,14 +51,27 @@ ir_node *lower_pipeline(lower_state *ls);
 
 /* The passes, one file each, in the order lower.c runs them. */
 ir_node *lower_schedule_functions(lower_state *ls, ir_node *s);
-ir_node *lower_inline_functions(lower_state *ls, ir_node *s);
 ir_node *lower_bounds_inference(lower_state *ls, ir_node *s);
 ir_node *lower_storage_flattening(lower_state *ls, ir_node *s);
+ir_node *lower_unroll_loops(lower_state *ls, ir_node *s);
+ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s);
 ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s);
 ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
 
 /* Name of the output buffer for value i of the output Func ("f", or "f.0", "f.1"...). */
 const char *lower_output_buffer_name(lower_state *ls, int value_index);
+/* The same for any Func's storage. */
+const char *lower_buffer_name(hl_ctx *ctx, const hl_func *f, int value_index);
+/* The pipeline's Func of that name, or NULL. */
+lower_func *lower_find_func(lower_state *ls, const char *name);
+/* Finds the pipeline's Funcs, their realization order and inlined definitions, and checks
+ * every compute/store LoopLevel (func_env.c). */
+void lower_find_functions(lower_state *ls);
+/* The loop nest computing Func f's pure stage over [f.s0.<arg>.min, f.s0.<arg>.max]
+ * (loop_nest.c). */
+ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf);
+/* The loop nest as Halide's print_loop_nest shows it (print_loop_nest.c); heap string. */
+char *lower_loop_nest_text(const ir_node *s);
 /* Name of the loop variable of dimension dim of Func f's pure stage ("f.s0.x"). */
 const char *lower_loop_var_name(hl_ctx *ctx, const hl_func *f, int dim);
 

@@ -1,34 +1,103 @@
-/* schedule_functions.c - builds the loop nest of the output Func.
+/* schedule_functions.c - the pipeline's loop nests, placed where the schedule says.
  *
  * Input: nothing (the statement is NULL); the output Func is defined.
- * Output: "produce f { for f.s0.<last arg> ... for f.s0.<first arg> { f(...) = values } }"
- * with the pure arguments renamed to the loop variables and loop bounds read from the
- * Variables "f.s0.<arg>.min" and "f.s0.<arg>.extent" (defined by bounds inference).
- * Calls to other Funcs are still Call nodes; everything but the output is inlined by the
- * next pass (compute_root and friends come with the scheduling work).
+ * Output: the output's loop nest ("produce out { ... }"), and for every other non-inlined
+ * Func f, consumers first: "realize f { ... }" at f's store level and, at its compute
+ * level, "produce f { f's loop nest } consume f { what was there }". compute_root places
+ * f outside every loop; compute_at(g, v) inside the body of g's loop "g.s0.v". Inlined
+ * Funcs are already substituted into their callers (func_env.c). Realize nodes carry no
+ * bounds yet (bounds inference adds them); loop bounds are the Variables
+ * "f.s0.<arg>.min/.max". A loop level that is not in the statement is a user error.
  */
 #include "lower.h"
 #include "util/check.h"
 
+#include <string.h>
+
+typedef struct inject_state {
+    lower_state *ls;
+    const lower_func *lf;
+    const char *compute_loop; /* full loop name, or NULL for root */
+    const char *store_loop;   /* full loop name, or NULL for root */
+    bool computed, stored;
+} inject_state;
+
+static const char *level_loop(hl_ctx *ctx, const func_level *l) {
+    if (l->kind != HL_LEVEL_AT || strcmp(l->var, "__outermost") == 0) return NULL;
+    return ctx_printf(ctx, "%s.s0.%s", l->func, l->var);
+}
+
+static ir_node *make_realize(hl_ctx *ctx, const hl_func *f, ir_node *body) {
+    ir_node *r = ir_alloc(ctx, IR_Realize, hl_type_make(0, 0, 0), 2, f->name);
+    r->op = f->nvalues;
+    ir_set_ref(r, IR_REF_FUNC, (void *)f);
+    ir_set_kid(r, 0, body);
+    ir_set_kid(r, 1, NULL);
+    return r;
+}
+
+static ir_node *compute_here(inject_state *st, ir_node *body) {
+    hl_ctx *ctx = st->ls->ctx;
+    const hl_func *f = st->lf->func;
+    ir_node *produce = ir_producer_consumer(ctx, f->name, true, lower_build_loop_nest(st->ls, st->lf));
+    ir_node *consume = ir_producer_consumer(ctx, f->name, false, body);
+    st->computed = true;
+    return ir_block(ctx, produce, consume);
+}
+
+/* Wraps the body of the loop named `loop` (or the whole statement) as `wrap` says. */
+static ir_node *inject(ir_mutator *m, ir_node *n) {
+    inject_state *st = m->state;
+    hl_ctx *ctx = m->ctx;
+    if (n->kind != IR_For) return ir_mutate_kids(m, n);
+    ir_node *body = ir_mutate(m, n->kids[2]);
+    bool at_compute = st->compute_loop && strcmp(n->name, st->compute_loop) == 0;
+    bool at_store = st->store_loop && strcmp(n->name, st->store_loop) == 0;
+    if (at_compute) {
+        user_assert(ctx, !st->computed, "Func %s is computed at a loop that occurs twice",
+                    st->lf->func->name);
+        body = compute_here(st, body);
+    }
+    if (at_store) {
+        body = make_realize(ctx, st->lf->func, body);
+        st->stored = true;
+    }
+    if (body == n->kids[2]) return n;
+    ir_node *kids[3] = {n->kids[0], n->kids[1], body};
+    return ir_copy_with_kids(ctx, n, kids);
+}
+
+static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
+    hl_ctx *ctx = ls->ctx;
+    const hl_func *f = lf->func;
+    inject_state st = {ls, lf, level_loop(ctx, &f->sched.compute), NULL, false, false};
+    const func_level *store = f->sched.store.kind == HL_LEVEL_INHERITED ? &f->sched.compute
+                                                                        : &f->sched.store;
+    st.store_loop = level_loop(ctx, store);
+    if (st.compute_loop && !st.store_loop && store->kind != HL_LEVEL_ROOT &&
+        !(store->kind == HL_LEVEL_AT && strcmp(store->var, "__outermost") == 0))
+        st.store_loop = st.compute_loop;
+    ir_mutator m = {ctx, inject, &st};
+    s = ir_mutate(&m, s);
+    if (!st.compute_loop) s = compute_here(&st, s);
+    if (!st.store_loop) s = make_realize(ctx, f, s);
+    user_assert(ctx, st.computed,
+                "Func %s is computed at %s, but that loop is not in the pipeline (is %s used "
+                "inside it?)",
+                f->name, st.compute_loop, f->name);
+    user_assert(ctx, st.store_loop == NULL || st.stored,
+                "Func %s is stored at %s, but that loop is not in the pipeline", f->name,
+                st.store_loop);
+    return s;
+}
+
 ir_node *lower_schedule_functions(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
-    hl_func *f = ls->output;
-    user_assert(ctx, hl_func_defined(f), "Can't realize undefined Func %s", f->name);
-    int n = f->nargs;
-    ir_node **coords = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(n ? n : 1));
-    ir_node **values = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)f->nvalues);
-    for (int i = 0; i < n; i++) coords[i] = ir_var(ctx, ir_int(32), lower_loop_var_name(ctx, f, i));
-    for (int v = 0; v < f->nvalues; v++) {
-        ir_node *value = f->values[v];
-        for (int i = 0; i < n; i++) value = ir_substitute(ctx, value, f->args[i], coords[i]);
-        values[v] = value;
-    }
-    ir_node *body = ir_provide(ctx, f->name, f, f->nvalues, values, n, coords);
-    for (int i = 0; i < n; i++) {
-        const char *var = coords[i]->name;
-        ir_node *min = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.min", var));
-        ir_node *extent = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.extent", var));
-        body = ir_for(ctx, var, min, extent, IR_FOR_SERIAL, body);
-    }
-    return ir_producer_consumer(ctx, f->name, true, body);
+    user_assert(ctx, hl_func_defined(ls->output), "Can't realize undefined Func %s", ls->output->name);
+    lower_find_functions(ls);
+    const lower_func *out = &ls->funcs[ls->nfuncs - 1];
+    s = ir_producer_consumer(ctx, out->func->name, true, lower_build_loop_nest(ls, out));
+    for (int i = ls->nfuncs - 2; i >= 0; i--)
+        if (!ls->funcs[i].inlined) s = place(ls, &ls->funcs[i], s);
+    return s;
 }

@@ -62,6 +62,57 @@ int halide_error_param_too_small_f64(void *user_context, const char *param_name,
 int halide_error_param_too_large_f64(void *user_context, const char *param_name, double val,
                                      double max_val);
 
+/* ---- Parallelism (thread_pool.c; platform bits in posix_threads.c) ---------------------
+ * A task runs iteration task_number of a parallel loop; closure holds the loop body's free
+ * variables, packed by the generated caller. Returns 0 or a negative error code. */
+typedef int (*halide_task_t)(void *user_context, int task_number, uint8_t *closure);
+/* Runs task(user_context, i, closure) for i in [min, min + size) on the thread pool and
+ * returns when all have finished: 0, or the first non-zero task result (iterations not
+ * yet started when a task fails are skipped). Nests; may be called from many threads at
+ * once. Weak hook: generated code (JIT and AOT) always calls through this symbol. */
+int halide_do_par_for(void *user_context, halide_task_t task, int min, int size,
+                      uint8_t *closure);
+int halide_default_do_par_for(void *user_context, halide_task_t task, int min, int size,
+                              uint8_t *closure);
+/* Runs one iteration: task(user_context, idx, closure). Weak hook. */
+int halide_do_task(void *user_context, halide_task_t task, int idx, uint8_t *closure);
+int halide_default_do_task(void *user_context, halide_task_t task, int idx, uint8_t *closure);
+/* Sets the number of threads (the caller included) that run a parallel loop; 0 means the
+ * default (HL_NUM_THREADS, else the number of cores). Returns the previous number, or -1
+ * (after halide_error) when n is negative. Values above 256 are clamped. */
+int halide_set_num_threads(int n);
+/* Joins the pool's worker threads and releases them; the next parallel loop starts new
+ * ones. Must not be called while a parallel loop runs. Also run at process exit. */
+void halide_shutdown_thread_pool(void);
+/* The number of distinct threads (workers or callers) that have run at least one task
+ * since the last call with reset != 0. For tests and benchmarks; never for control flow. */
+int rt_thread_pool_threads_used(int reset);
+
+/* Platform layer of the thread pool (posix_threads.c). Mutexes and conditions are opaque
+ * storage that rt_*_init prepares; every function here either succeeds or, for
+ * rt_thread_start, returns NULL. */
+typedef struct rt_mutex {
+    _Alignas(16) unsigned char opaque[64];
+} rt_mutex;
+typedef struct rt_cond {
+    _Alignas(16) unsigned char opaque[64];
+} rt_cond;
+typedef struct rt_thread rt_thread;
+void rt_mutex_init(rt_mutex *m);
+void rt_mutex_lock(rt_mutex *m);
+void rt_mutex_unlock(rt_mutex *m);
+void rt_cond_init(rt_cond *c);
+void rt_cond_wait(rt_cond *c, rt_mutex *m);
+void rt_cond_broadcast(rt_cond *c);
+/* A new thread running body(arg), or NULL when the system refuses one. */
+rt_thread *rt_thread_start(void (*body)(void *), void *arg);
+/* Waits for the thread to end and releases it. */
+void rt_thread_join(rt_thread *t);
+/* Processors online (at least 1). */
+int rt_cpu_count(void);
+/* A hint to the processor inside a spin-wait loop. */
+void rt_cpu_relax(void);
+
 /* "uint8", "float32x4", "handle64" ... into buf (Halide's spelling); returns buf. */
 const char *rt_type_name(uint32_t type_bits, char *buf, size_t size);
 

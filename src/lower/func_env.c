@@ -1,0 +1,117 @@
+/* func_env.c - the Funcs of a pipeline: which, in what order, and their inlined bodies.
+ *
+ * Input: the output Func (defined). Every Func it calls, directly or through others, is
+ * part of the pipeline.
+ * Output (in lower_state): funcs in realization order - a depth-first post-order from the
+ * output, so every producer comes before its consumers and the output is last; which are
+ * inlined (compute_inline, the default, except the output); and each non-inlined Func's
+ * definition with every call to an inlined Func replaced by its body. Two different Funcs
+ * with one name are an error, as are LoopLevels naming Funcs or loops that are not there.
+ */
+#include "lower.h"
+#include "util/check.h"
+
+#include <string.h>
+
+typedef struct {
+    lower_state *ls;
+    int cap;
+} env_state;
+
+static void add_func(env_state *st, hl_func *f);
+
+static void visit_calls(ir_visitor *v, const ir_node *n) {
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE) add_func(v->state, n->ref);
+    ir_visit_kids(v, n);
+}
+
+static void add_func(env_state *st, hl_func *f) {
+    lower_state *ls = st->ls;
+    hl_ctx *ctx = ls->ctx;
+    for (int i = 0; i < ls->nfuncs; i++) {
+        if (ls->funcs[i].func == f) return;
+        user_assert(ctx, strcmp(ls->funcs[i].func->name, f->name) != 0,
+                    "Two different Funcs in one pipeline are both named \"%s\"", f->name);
+    }
+    user_assert(ctx, hl_func_defined(f), "Can't call Func \"%s\" because it has not yet been defined.",
+                f->name);
+    /* Mark as being visited by reserving nothing: pure definitions are acyclic (a Func can
+     * only call Funcs defined before it), so plain post-order terminates. */
+    ir_visitor v = {ctx, visit_calls, st};
+    for (int i = 0; i < f->nvalues; i++) ir_visit(&v, f->values[i]);
+    for (int i = 0; i < ls->nfuncs; i++)
+        if (ls->funcs[i].func == f) return;
+    if (ls->nfuncs == st->cap) {
+        int cap = st->cap ? st->cap * 2 : 16;
+        lower_func *bigger = ctx_alloc(ctx, sizeof(lower_func) * (size_t)cap);
+        if (ls->nfuncs) memcpy(bigger, ls->funcs, sizeof(lower_func) * (size_t)ls->nfuncs);
+        ls->funcs = bigger;
+        st->cap = cap;
+    }
+    lower_func *lf = &ls->funcs[ls->nfuncs++];
+    lf->func = f;
+    lf->inlined = f != ls->output && f->sched.compute.kind == HL_LEVEL_INLINED;
+    lf->values = NULL;
+}
+
+/* Replaces calls to inlined Funcs by their (recursively inlined) bodies. */
+static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
+    if (n->kind != IR_Call || n->op != IR_CALL_HALIDE) return ir_mutate_kids(m, n);
+    lower_state *ls = m->state;
+    hl_ctx *ctx = m->ctx;
+    hl_func *g = n->ref;
+    lower_func *lg = lower_find_func(ls, g->name);
+    internal_assert(ctx, lg, "call to %s, which is not in the pipeline", g->name);
+    ir_node **args = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(n->nkids ? n->nkids : 1));
+    bool changed = false;
+    for (int i = 0; i < n->nkids; i++) {
+        args[i] = ir_mutate(m, n->kids[i]);
+        changed |= args[i] != n->kids[i];
+    }
+    if (!lg->inlined) return changed ? ir_copy_with_kids(ctx, n, args) : n;
+    /* The callee's values are already inlined (realization order). */
+    return ir_substitute_many(ctx, lg->values[n->op2], g->nargs, (const char *const *)g->args, args);
+}
+
+static bool loop_exists(const hl_func *g, const char *var) {
+    if (strcmp(var, "__outermost") == 0) return true;
+    for (int i = 0; i < g->sched.ndims; i++)
+        if (strcmp(g->sched.dims[i].var, var) == 0) return true;
+    return false;
+}
+
+static void check_level(lower_state *ls, const lower_func *lf, const func_level *l, const char *what) {
+    hl_ctx *ctx = ls->ctx;
+    if (l->kind != HL_LEVEL_AT) return;
+    const hl_func *f = lf->func;
+    lower_func *lg = lower_find_func(ls, l->func);
+    user_assert(ctx, lg, "Func %s is %s at %s.%s, but %s is not used in this pipeline", f->name,
+                what, l->func, l->var, l->func);
+    user_assert(ctx, !lg->inlined,
+                "Func %s is %s at %s.%s, but %s is computed inline, so it has no loops", f->name,
+                what, l->func, l->var, l->func);
+    user_assert(ctx, loop_exists(lg->func, l->var),
+                "Func %s is %s at %s.%s, but %s has no loop named %s", f->name, what, l->func,
+                l->var, l->func, l->var);
+    user_assert(ctx, lg > lf, "Func %s is %s at %s.%s, but %s does not use %s", f->name, what,
+                l->func, l->var, l->func, f->name);
+}
+
+void lower_find_functions(lower_state *ls) {
+    env_state st = {ls, 0};
+    ls->nfuncs = 0;
+    add_func(&st, ls->output);
+    ir_mutator m = {ls->ctx, inline_calls, ls};
+    for (int i = 0; i < ls->nfuncs; i++) {
+        lower_func *lf = &ls->funcs[i];
+        const hl_func *f = lf->func;
+        lf->values = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)f->nvalues);
+        for (int v = 0; v < f->nvalues; v++) lf->values[v] = ir_mutate(&m, f->values[v]);
+    }
+    for (int i = 0; i < ls->nfuncs; i++) {
+        lower_func *lf = &ls->funcs[i];
+        if (lf->inlined || lf->func == ls->output) continue;
+        check_level(ls, lf, &lf->func->sched.compute, "computed");
+        check_level(ls, lf, &lf->func->sched.store, "stored");
+    }
+}

@@ -1,0 +1,141 @@
+/* loop_nest.c - the loop nest of one Func's pure stage, from its schedule.
+ *
+ * Input: a Func whose region to compute is given by the Variables "f.s0.<arg>.min" and
+ * "f.s0.<arg>.max" (defined by bounds inference), and its schedule: the loops (innermost
+ * first) and the splits, fuses and renames that made them from the pure arguments.
+ * Output: For loops named "f.s0.<loop var>", outermost first, of the schedule's kinds;
+ * innermost, LetStmts give every split-away variable its value from the loops (the last
+ * split's first), an IfThenElse guards GuardWithIf tails, and a Provide stores the values
+ * at "f.s0.<arg>". Split loops run from 0; unsplit ones from the region's min.
+ * Tail strategies: ShiftInwards (Auto's choice for pure definitions) shifts the last
+ * iteration back inside the region; GuardWithIf (and the Predicate* strategies, for now)
+ * skips points past the end; RoundUp computes past the end (the storage grows to match).
+ */
+#include "lower.h"
+#include "util/check.h"
+
+#include <string.h>
+
+/* A loop variable being built: where it starts and how far it runs. */
+typedef struct nest_var {
+    const char *name;
+    ir_node *min, *extent;
+} nest_var;
+
+typedef struct nest {
+    hl_ctx *ctx;
+    const hl_func *f;
+    int nvars, cap;
+    nest_var *vars;
+    ir_node *lets[128]; /* value definitions: LetStmt shells with no body yet */
+    int nlets;
+    ir_node *guard;     /* conjunction of GuardWithIf conditions, or NULL */
+} nest;
+
+static const char *full_name(nest *n, const char *var) {
+    return ctx_printf(n->ctx, "%s.s0.%s", n->f->name, var);
+}
+
+static ir_node *var_of(nest *n, const char *var) { return ir_var(n->ctx, ir_int(32), full_name(n, var)); }
+
+static nest_var *find_var(nest *n, const char *name) {
+    for (int i = 0; i < n->nvars; i++)
+        if (strcmp(n->vars[i].name, name) == 0) return &n->vars[i];
+    internal_error(n->ctx, "loop variable %s of %s is not defined", name, n->f->name);
+}
+
+static void add_var(nest *n, const char *name, ir_node *min, ir_node *extent) {
+    if (n->nvars == n->cap) {
+        int cap = n->cap ? n->cap * 2 : 16;
+        nest_var *bigger = ctx_alloc(n->ctx, sizeof(nest_var) * (size_t)cap);
+        if (n->nvars) memcpy(bigger, n->vars, sizeof(nest_var) * (size_t)n->nvars);
+        n->vars = bigger;
+        n->cap = cap;
+    }
+    n->vars[n->nvars++] = (nest_var){name, min, extent};
+}
+
+static void add_let(nest *n, const char *var, ir_node *value) {
+    user_assert(n->ctx, n->nlets < 128, "Too many splits in the schedule of %s", n->f->name);
+    n->lets[n->nlets++] = ir_let_stmt(n->ctx, full_name(n, var), value, NULL);
+}
+
+static ir_node *i32(nest *n, int64_t v) { return ir_make_const(n->ctx, ir_int(32), v); }
+static ir_node *add(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Add, a, b); }
+static ir_node *sub(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Sub, a, b); }
+static ir_node *mul(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Mul, a, b); }
+static ir_node *divide(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Div, a, b); }
+
+static void apply_split(nest *n, const func_split *sp) {
+    hl_ctx *ctx = n->ctx;
+    nest_var old = *find_var(n, sp->old_var);
+    if (sp->kind == FUNC_RENAME) {
+        add_var(n, sp->outer, old.min, old.extent);
+        add_let(n, sp->old_var, var_of(n, sp->outer));
+        return;
+    }
+    if (sp->kind == FUNC_FUSE) {
+        nest_var inner = *find_var(n, sp->inner), outer = *find_var(n, sp->outer);
+        add_var(n, sp->old_var, i32(n, 0), mul(n, inner.extent, outer.extent));
+        ir_node *fused = var_of(n, sp->old_var);
+        add_let(n, sp->inner, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min));
+        add_let(n, sp->outer, add(n, divide(n, fused, inner.extent), outer.min));
+        return;
+    }
+    ir_node *factor = ir_cast(ctx, ir_int(32), (ir_node *)sp->factor);
+    ir_node *outer_extent = divide(n, sub(n, add(n, old.extent, factor), i32(n, 1)), factor);
+    add_var(n, sp->outer, i32(n, 0), outer_extent);
+    add_var(n, sp->inner, i32(n, 0), factor);
+    ir_node *outer = var_of(n, sp->outer), *inner = var_of(n, sp->inner);
+    ir_node *base = mul(n, outer, factor);
+    hl_tail_strategy tail = sp->tail == HL_TAIL_AUTO ? HL_TAIL_SHIFT_INWARDS : sp->tail;
+    if (tail == HL_TAIL_SHIFT_INWARDS)
+        base = ir_binary(ctx, IR_Min, base, sub(n, old.extent, factor));
+    ir_node *value = add(n, add(n, base, inner), old.min);
+    add_let(n, sp->old_var, value);
+    if (tail == HL_TAIL_GUARD_WITH_IF || tail == HL_TAIL_PREDICATE ||
+        tail == HL_TAIL_PREDICATE_LOADS || tail == HL_TAIL_PREDICATE_STORES) {
+        ir_node *last = sub(n, add(n, old.min, old.extent), i32(n, 1));
+        ir_node *ok = ir_binary(ctx, IR_LE, var_of(n, sp->old_var), last);
+        n->guard = n->guard ? ir_binary(ctx, IR_And, n->guard, ok) : ok;
+    }
+}
+
+ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
+    hl_ctx *ctx = ls->ctx;
+    const hl_func *f = lf->func;
+    nest n = {.ctx = ctx, .f = f};
+    for (int i = 0; i < f->nargs; i++) {
+        const char *base = full_name(&n, f->args[i]);
+        ir_node *min = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.min", base));
+        ir_node *max = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.max", base));
+        add_var(&n, f->args[i], min, add(&n, sub(&n, max, min), i32(&n, 1)));
+    }
+    for (int i = 0; i < f->sched.nsplits; i++) apply_split(&n, &f->sched.splits[i]);
+
+    /* The definition at the pure arguments' loop values. */
+    ir_node **coords = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(f->nargs ? f->nargs : 1));
+    const char **arg_names = ctx_alloc(ctx, sizeof(char *) * (size_t)(f->nargs ? f->nargs : 1));
+    for (int i = 0; i < f->nargs; i++) {
+        coords[i] = var_of(&n, f->args[i]);
+        arg_names[i] = f->args[i];
+    }
+    ir_node **values = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)f->nvalues);
+    for (int v = 0; v < f->nvalues; v++)
+        values[v] = ir_substitute_many(ctx, lf->values[v], f->nargs, arg_names, coords);
+    ir_node *body = ir_provide(ctx, f->name, (void *)f, f->nvalues, values, f->nargs, coords);
+    if (n.guard) body = ir_if(ctx, n.guard, body, NULL);
+    /* Later splits define the variables earlier ones use: the last split's let is outermost. */
+    for (int i = 0; i < n.nlets; i++) {
+        ir_node *let = n.lets[i];
+        body = ir_let_stmt(ctx, let->name, let->kids[0], body);
+    }
+    static const ir_for_type kinds[] = {IR_FOR_SERIAL, IR_FOR_PARALLEL, IR_FOR_VECTORIZED,
+                                        IR_FOR_UNROLLED};
+    for (int i = 0; i < f->sched.ndims; i++) {
+        const func_dim *d = &f->sched.dims[i];
+        nest_var *v = find_var(&n, d->var);
+        body = ir_for(ctx, full_name(&n, d->var), v->min, v->extent, kinds[d->kind], body);
+    }
+    return body;
+}
