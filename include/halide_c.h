@@ -177,6 +177,8 @@ hl_status hl_func_compile_jit(hl_func *f);
 /* Computes f over the region of the output buffers (one per value), which must have the
  * Func's dimensionality and value types. */
 hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs);
+/* The loop nest as text, as Func.print_loop_nest prints it. */
+hl_status hl_func_loop_nest(hl_func *f, char **out);
 /* The lowered statement as text (for compile_to_lowered_stmt and tests). */
 hl_status hl_func_lowered_stmt(hl_func *f, char **out);
 

@@ -20,3 +20,57 @@ class TypeCode(_enum.IntEnum):
     Float = 2
     Handle = 3
     BFloat = 4
+
+
+class TailStrategy(_enum.IntEnum):
+    """How a split handles an extent that the factor does not divide (Halide's order)."""
+
+    RoundUp = 0
+    GuardWithIf = 1
+    Predicate = 2
+    PredicateLoads = 3
+    PredicateStores = 4
+    ShiftInwards = 5
+    Auto = 6
+
+
+class LoopLevel:
+    """Where a Func is computed or stored: LoopLevel(f, x), LoopLevel.root(), LoopLevel.inlined()."""
+
+    def __init__(self, func=None, var=None):
+        if func is None and var is None:
+            self._kind, self._func, self._var = "inlined", None, None
+            return
+        if not isinstance(func, Func):
+            raise TypeError("LoopLevel(func, var) takes a Func and a Var")
+        if not isinstance(var, (Var, str)):
+            raise TypeError("LoopLevel(func, var) takes a Func and a Var")
+        self._kind, self._func, self._var = "at", func, var
+
+    @staticmethod
+    def root():
+        level = LoopLevel()
+        level._kind = "root"
+        return level
+
+    @staticmethod
+    def inlined():
+        return LoopLevel()
+
+    def is_root(self):
+        return self._kind == "root"
+
+    def is_inlined(self):
+        return self._kind == "inlined"
+
+    def func(self):
+        return self._func.name() if self._func is not None else ""
+
+    def var(self):
+        return self._var if isinstance(self._var, Var) else Var(self._var or "")
+
+    def __repr__(self):
+        if self._kind == "at":
+            name = self._var.name() if isinstance(self._var, Var) else self._var
+            return f"<halide.LoopLevel {self._func.name()}.{name}>"
+        return f"<halide.LoopLevel {self._kind}>"

@@ -15,11 +15,6 @@
  */
 #include "py_state.h"
 
-typedef struct {
-    PyObject_HEAD
-    hl_func *func;
-} py_func_object;
-
 static hl_func *func_of(PyObject *self) { return ((py_func_object *)self)->func; }
 
 static int func_init(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -452,6 +447,47 @@ static PyMethodDef func_methods[] = {
     {"value", func_value, METH_NOARGS, NULL},
     {"values", func_values, METH_NOARGS, NULL},
     {"has_update_definition", func_false, METH_NOARGS, NULL},
+    {"split", KW py_func_split, METH_VARARGS | METH_KEYWORDS,
+     "split(old, outer, inner, factor, tail=TailStrategy.Auto): split a loop in two."},
+    {"fuse", py_func_fuse, METH_VARARGS, "fuse(inner, outer, fused): join two loops."},
+    {"rename", py_func_rename, METH_VARARGS, "rename(old, new): rename a loop."},
+    {"reorder", py_func_reorder, METH_VARARGS, "reorder(vars...): loop order, innermost first."},
+    {"reorder_storage", py_func_reorder_storage, METH_VARARGS,
+     "reorder_storage(vars...): storage order, innermost first."},
+    {"serial", py_func_serial, METH_VARARGS, "serial(var): run a loop serially."},
+    {"parallel", KW py_func_parallel, METH_VARARGS | METH_KEYWORDS,
+     "parallel(var, task_size=None, tail=TailStrategy.Auto): run a loop's iterations in parallel."},
+    {"vectorize", KW py_func_vectorize, METH_VARARGS | METH_KEYWORDS,
+     "vectorize(var, factor=None, tail=TailStrategy.Auto): run a loop as SIMD vectors."},
+    {"unroll", KW py_func_unroll, METH_VARARGS | METH_KEYWORDS,
+     "unroll(var, factor=None, tail=TailStrategy.Auto): unroll a loop."},
+    {"tile", KW py_func_tile, METH_VARARGS | METH_KEYWORDS,
+     "tile(x, y, [xo, yo,] xi, yi, xfactor, yfactor, tail=TailStrategy.Auto)."},
+    {"compute_root", py_func_compute_root, METH_NOARGS, "Compute all of the Func before it is used."},
+    {"compute_inline", py_func_compute_inline, METH_NOARGS, "Compute the Func where it is used."},
+    {"compute_at", py_func_compute_at, METH_VARARGS,
+     "compute_at(f, var) or compute_at(LoopLevel): compute inside a loop of a consumer."},
+    {"store_root", py_func_store_root, METH_NOARGS, "Allocate the Func's storage outside all loops."},
+    {"store_at", py_func_store_at, METH_VARARGS,
+     "store_at(f, var) or store_at(LoopLevel): allocate inside a loop of a consumer."},
+    {"hoist_storage", py_func_hoist_storage, METH_VARARGS,
+     "hoist_storage(f, var) or hoist_storage(LoopLevel): hoist the allocation."},
+    {"hoist_storage_root", py_func_hoist_storage_root, METH_NOARGS, "Hoist the allocation to the root."},
+    {"bound", py_func_bound, METH_VARARGS, "bound(var, min, extent): compute exactly this range."},
+    {"bound_extent", py_func_bound_extent, METH_VARARGS, "bound_extent(var, extent)."},
+    {"set_estimate", py_func_set_estimate, METH_VARARGS, "set_estimate(var, min, extent): a size hint."},
+    {"set_estimates", py_func_set_estimates, METH_VARARGS, "set_estimates([(min, extent), ...])."},
+    {"align_bounds", py_func_align_bounds, METH_VARARGS,
+     "align_bounds(var, modulus, remainder=0): round the computed range outwards."},
+    {"align_extent", py_func_align_extent, METH_VARARGS,
+     "align_extent(var, modulus): round the computed extent up."},
+    {"align_storage", py_func_align_storage, METH_VARARGS,
+     "align_storage(var, alignment): round the storage extent up."},
+    {"always_partition", py_func_partition_hint, METH_VARARGS, "A loop partitioning hint."},
+    {"never_partition", py_func_partition_hint, METH_VARARGS, "A loop partitioning hint."},
+    {"always_partition_all", py_func_partition_all_hint, METH_NOARGS, "A loop partitioning hint."},
+    {"never_partition_all", py_func_partition_all_hint, METH_NOARGS, "A loop partitioning hint."},
+    {"print_loop_nest", py_func_print_loop_nest, METH_NOARGS, "Print the loop nest of the pipeline."},
     {"num_update_definitions", func_zero, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

@@ -68,6 +68,42 @@ int py_as_scalar(PyObject *obj, hl_scalar *out);
  * caller releases (or NULL). -1 with TypeError for anything else. */
 int py_operand_from(py_state *st, PyObject *obj, hl_operand *op, hl_expr **tmp);
 
+/* ---- Funcs (py_func.c, py_schedule.c) ------------------------------------------------------ */
+
+typedef struct {
+    PyObject_HEAD
+    hl_func *func;
+} py_func_object;
+
+/* The scheduling methods of Func (py_schedule.c), listed in py_func.c's method table. */
+PyObject *py_func_split(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *py_func_fuse(PyObject *self, PyObject *args);
+PyObject *py_func_rename(PyObject *self, PyObject *args);
+PyObject *py_func_reorder(PyObject *self, PyObject *args);
+PyObject *py_func_reorder_storage(PyObject *self, PyObject *args);
+PyObject *py_func_serial(PyObject *self, PyObject *args);
+PyObject *py_func_parallel(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *py_func_vectorize(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *py_func_unroll(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *py_func_tile(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *py_func_compute_root(PyObject *self, PyObject *unused);
+PyObject *py_func_compute_inline(PyObject *self, PyObject *unused);
+PyObject *py_func_compute_at(PyObject *self, PyObject *args);
+PyObject *py_func_store_root(PyObject *self, PyObject *unused);
+PyObject *py_func_store_at(PyObject *self, PyObject *args);
+PyObject *py_func_hoist_storage(PyObject *self, PyObject *args);
+PyObject *py_func_hoist_storage_root(PyObject *self, PyObject *unused);
+PyObject *py_func_bound(PyObject *self, PyObject *args);
+PyObject *py_func_bound_extent(PyObject *self, PyObject *args);
+PyObject *py_func_set_estimate(PyObject *self, PyObject *args);
+PyObject *py_func_set_estimates(PyObject *self, PyObject *args);
+PyObject *py_func_align_bounds(PyObject *self, PyObject *args);
+PyObject *py_func_align_extent(PyObject *self, PyObject *args);
+PyObject *py_func_align_storage(PyObject *self, PyObject *args);
+PyObject *py_func_partition_hint(PyObject *self, PyObject *args);
+PyObject *py_func_partition_all_hint(PyObject *self, PyObject *unused);
+PyObject *py_func_print_loop_nest(PyObject *self, PyObject *unused);
+
 /* ---- Buffers (py_buffer.c) -------------------------------------------------------------- */
 
 /* Borrowed hl_buffer of a halide.Buffer object, or NULL with TypeError. */

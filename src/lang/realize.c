@@ -44,6 +44,7 @@ void realize_free_cache(hl_func *f) {
 
 typedef struct compile_job {
     hl_func *f;
+    bool want_loop_nest;          /* text of the loop nest only */
     const jit_pipeline *existing; /* reuse when the lowered statement is the same */
     bool want_text;
     char *text;                   /* heap: the lowered statement, when want_text */
@@ -55,9 +56,10 @@ typedef struct compile_job {
 static void compile_protected(hl_ctx *ctx, void *ud) {
     compile_job *job = ud;
     lower_state ls = {.ctx = ctx, .output = job->f};
+    if (job->want_loop_nest) ls.stop_after = "schedule_functions";
     ir_node *s = lower_pipeline(&ls);
     if (job->want_text) {
-        job->text = ir_to_string(s);
+        job->text = job->want_loop_nest ? lower_loop_nest_text(s) : ir_to_string(s);
         if (!job->text) ctx_raise(ctx, HL_ERROR_NOMEM, "Out of memory");
         return;
     }
@@ -133,6 +135,15 @@ hl_status hl_func_compile_jit(hl_func *f) {
     jit_pipeline *p;
     hl_status status = acquire_pipeline(f, &p);
     pipeline_release(p);
+    return status;
+}
+
+hl_status hl_func_loop_nest(hl_func *f, char **out) {
+    *out = NULL;
+    compile_job job = {.f = f, .want_text = true, .want_loop_nest = true};
+    hl_status status = run_compile(&job);
+    if (status == HL_OK) *out = job.text;
+    else hl_free(job.text);
     return status;
 }
 

@@ -115,7 +115,7 @@ static ir_node *find_produce(ir_mutator *m, ir_node *n) {
     region_state *st = m->state;
     if (n->kind == IR_Block && n->kids[0]->kind == IR_ProducerConsumer && n->kids[0]->op &&
         n->kids[1]->kind == IR_ProducerConsumer && !n->kids[1]->op &&
-        n->kids[0]->ref_kind == IR_REF_FUNC && strcmp(n->kids[0]->name, st->lf->func->name) == 0) {
+        strcmp(n->kids[0]->name, st->lf->func->name) == 0) {
         ir_node *pc = ir_mutate_kids(m, n);
         return define_region(st, pc);
     }

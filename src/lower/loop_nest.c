@@ -3,7 +3,9 @@
  * Input: a Func whose region to compute is given by the Variables "f.s0.<arg>.min" and
  * "f.s0.<arg>.max" (defined by bounds inference), and its schedule: the loops (innermost
  * first) and the splits, fuses and renames that made them from the pure arguments.
- * Output: For loops named "f.s0.<loop var>", outermost first, of the schedule's kinds;
+ * Output: For loops named "f.s0.<qualified loop var>", outermost first, of the schedule's
+ * kinds; as in Halide, a split or renamed variable's name is qualified by the variable it
+ * came from ("x.xo" for split(x, xo, xi)), see lower_loop_full_name;
  * innermost, LetStmts give every split-away variable its value from the loops (the last
  * split's first), an IfThenElse guards GuardWithIf tails, and a Provide stores the values
  * at "f.s0.<arg>". Split loops run from 0; unsplit ones from the region's min.
@@ -18,7 +20,8 @@
 
 /* A loop variable being built: where it starts and how far it runs. */
 typedef struct nest_var {
-    const char *name;
+    const char *name;      /* the schedule's name */
+    const char *qualified; /* the loop's name within the stage: "x", "x.xo", ... */
     ir_node *min, *extent;
 } nest_var;
 
@@ -32,19 +35,20 @@ typedef struct nest {
     ir_node *guard;     /* conjunction of GuardWithIf conditions, or NULL */
 } nest;
 
-static const char *full_name(nest *n, const char *var) {
-    return ctx_printf(n->ctx, "%s.s0.%s", n->f->name, var);
-}
-
-static ir_node *var_of(nest *n, const char *var) { return ir_var(n->ctx, ir_int(32), full_name(n, var)); }
-
 static nest_var *find_var(nest *n, const char *name) {
-    for (int i = 0; i < n->nvars; i++)
+    /* The newest definition wins: split(x, x, xi) redefines x. */
+    for (int i = n->nvars - 1; i >= 0; i--)
         if (strcmp(n->vars[i].name, name) == 0) return &n->vars[i];
     internal_error(n->ctx, "loop variable %s of %s is not defined", name, n->f->name);
 }
 
-static void add_var(nest *n, const char *name, ir_node *min, ir_node *extent) {
+static const char *full_name(nest *n, const char *var) {
+    return ctx_printf(n->ctx, "%s.s0.%s", n->f->name, find_var(n, var)->qualified);
+}
+
+static ir_node *var_of(nest *n, const char *var) { return ir_var(n->ctx, ir_int(32), full_name(n, var)); }
+
+static void add_var(nest *n, const char *name, const char *qualified, ir_node *min, ir_node *extent) {
     if (n->nvars == n->cap) {
         int cap = n->cap ? n->cap * 2 : 16;
         nest_var *bigger = ctx_alloc(n->ctx, sizeof(nest_var) * (size_t)cap);
@@ -52,12 +56,17 @@ static void add_var(nest *n, const char *name, ir_node *min, ir_node *extent) {
         n->vars = bigger;
         n->cap = cap;
     }
-    n->vars[n->nvars++] = (nest_var){name, min, extent};
+    n->vars[n->nvars++] = (nest_var){name, qualified, min, extent};
 }
 
-static void add_let(nest *n, const char *var, ir_node *value) {
+/* The let giving `var_full` (a full loop name) its value. */
+static void add_let(nest *n, const char *var_full, ir_node *value) {
     user_assert(n->ctx, n->nlets < 128, "Too many splits in the schedule of %s", n->f->name);
-    n->lets[n->nlets++] = ir_let_stmt(n->ctx, full_name(n, var), value, NULL);
+    n->lets[n->nlets++] = ir_let_stmt(n->ctx, var_full, value, NULL);
+}
+
+static const char *qualify(nest *n, const char *base, const char *var) {
+    return ctx_printf(n->ctx, "%s.%s", base, var);
 }
 
 static ir_node *i32(nest *n, int64_t v) { return ir_make_const(n->ctx, ir_int(32), v); }
@@ -68,35 +77,38 @@ static ir_node *divide(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ct
 
 static void apply_split(nest *n, const func_split *sp) {
     hl_ctx *ctx = n->ctx;
-    nest_var old = *find_var(n, sp->old_var);
-    if (sp->kind == FUNC_RENAME) {
-        add_var(n, sp->outer, old.min, old.extent);
-        add_let(n, sp->old_var, var_of(n, sp->outer));
-        return;
-    }
     if (sp->kind == FUNC_FUSE) {
         nest_var inner = *find_var(n, sp->inner), outer = *find_var(n, sp->outer);
-        add_var(n, sp->old_var, i32(n, 0), mul(n, inner.extent, outer.extent));
+        const char *inner_full = full_name(n, sp->inner), *outer_full = full_name(n, sp->outer);
+        add_var(n, sp->old_var, qualify(n, inner.qualified, sp->old_var), i32(n, 0),
+                mul(n, inner.extent, outer.extent));
         ir_node *fused = var_of(n, sp->old_var);
-        add_let(n, sp->inner, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min));
-        add_let(n, sp->outer, add(n, divide(n, fused, inner.extent), outer.min));
+        add_let(n, inner_full, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min));
+        add_let(n, outer_full, add(n, divide(n, fused, inner.extent), outer.min));
+        return;
+    }
+    nest_var old = *find_var(n, sp->old_var);
+    const char *old_full = full_name(n, sp->old_var);
+    if (sp->kind == FUNC_RENAME) {
+        add_var(n, sp->outer, qualify(n, old.qualified, sp->outer), old.min, old.extent);
+        add_let(n, old_full, var_of(n, sp->outer));
         return;
     }
     ir_node *factor = ir_cast(ctx, ir_int(32), (ir_node *)sp->factor);
     ir_node *outer_extent = divide(n, sub(n, add(n, old.extent, factor), i32(n, 1)), factor);
-    add_var(n, sp->outer, i32(n, 0), outer_extent);
-    add_var(n, sp->inner, i32(n, 0), factor);
+    add_var(n, sp->outer, qualify(n, old.qualified, sp->outer), i32(n, 0), outer_extent);
+    add_var(n, sp->inner, qualify(n, old.qualified, sp->inner), i32(n, 0), factor);
     ir_node *outer = var_of(n, sp->outer), *inner = var_of(n, sp->inner);
     ir_node *base = mul(n, outer, factor);
     hl_tail_strategy tail = sp->tail == HL_TAIL_AUTO ? HL_TAIL_SHIFT_INWARDS : sp->tail;
     if (tail == HL_TAIL_SHIFT_INWARDS)
         base = ir_binary(ctx, IR_Min, base, sub(n, old.extent, factor));
     ir_node *value = add(n, add(n, base, inner), old.min);
-    add_let(n, sp->old_var, value);
+    add_let(n, old_full, value);
     if (tail == HL_TAIL_GUARD_WITH_IF || tail == HL_TAIL_PREDICATE ||
         tail == HL_TAIL_PREDICATE_LOADS || tail == HL_TAIL_PREDICATE_STORES) {
         ir_node *last = sub(n, add(n, old.min, old.extent), i32(n, 1));
-        ir_node *ok = ir_binary(ctx, IR_LE, var_of(n, sp->old_var), last);
+        ir_node *ok = ir_binary(ctx, IR_LE, ir_var(ctx, ir_int(32), old_full), last);
         n->guard = n->guard ? ir_binary(ctx, IR_And, n->guard, ok) : ok;
     }
 }
@@ -105,21 +117,19 @@ ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
     hl_ctx *ctx = ls->ctx;
     const hl_func *f = lf->func;
     nest n = {.ctx = ctx, .f = f};
+    ir_node **coords = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(f->nargs ? f->nargs : 1));
+    const char **arg_names = ctx_alloc(ctx, sizeof(char *) * (size_t)(f->nargs ? f->nargs : 1));
     for (int i = 0; i < f->nargs; i++) {
-        const char *base = full_name(&n, f->args[i]);
+        const char *base = ctx_printf(ctx, "%s.s0.%s", f->name, f->args[i]);
         ir_node *min = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.min", base));
         ir_node *max = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.max", base));
-        add_var(&n, f->args[i], min, add(&n, sub(&n, max, min), i32(&n, 1)));
+        add_var(&n, f->args[i], f->args[i], min, add(&n, sub(&n, max, min), i32(&n, 1)));
+        coords[i] = ir_var(ctx, ir_int(32), base);
+        arg_names[i] = f->args[i];
     }
     for (int i = 0; i < f->sched.nsplits; i++) apply_split(&n, &f->sched.splits[i]);
 
     /* The definition at the pure arguments' loop values. */
-    ir_node **coords = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(f->nargs ? f->nargs : 1));
-    const char **arg_names = ctx_alloc(ctx, sizeof(char *) * (size_t)(f->nargs ? f->nargs : 1));
-    for (int i = 0; i < f->nargs; i++) {
-        coords[i] = var_of(&n, f->args[i]);
-        arg_names[i] = f->args[i];
-    }
     ir_node **values = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)f->nvalues);
     for (int v = 0; v < f->nvalues; v++)
         values[v] = ir_substitute_many(ctx, lf->values[v], f->nargs, arg_names, coords);
@@ -138,4 +148,21 @@ ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
         body = ir_for(ctx, full_name(&n, d->var), v->min, v->extent, kinds[d->kind], body);
     }
     return body;
+}
+
+const char *lower_loop_full_name(hl_ctx *ctx, const hl_func *f, const char *var) {
+    nest n = {.ctx = ctx, .f = f};
+    for (int i = 0; i < f->nargs; i++) add_var(&n, f->args[i], f->args[i], NULL, NULL);
+    ir_node *zero = ir_make_zero(ctx, ir_int(32));
+    for (int i = 0; i < f->sched.nsplits; i++) {
+        const func_split *sp = &f->sched.splits[i];
+        if (sp->kind == FUNC_FUSE) {
+            add_var(&n, sp->old_var, qualify(&n, find_var(&n, sp->inner)->qualified, sp->old_var), zero, zero);
+        } else {
+            const char *base = find_var(&n, sp->old_var)->qualified;
+            add_var(&n, sp->outer, qualify(&n, base, sp->outer), zero, zero);
+            if (sp->kind == FUNC_SPLIT) add_var(&n, sp->inner, qualify(&n, base, sp->inner), zero, zero);
+        }
+    }
+    return full_name(&n, var);
 }

@@ -64,6 +64,7 @@ ir_node *lower_pipeline(lower_state *ls) {
             if (debug > 1 && next != s) hl_debug_print(next);
         }
         s = next;
+        if (ls->stop_after && strcmp(ls->stop_after, passes[i].name) == 0) return s;
     }
     hl_func *f = ls->output;
     ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + f->nvalues));
@@ -90,6 +91,3 @@ lower_func *lower_find_func(lower_state *ls, const char *name) {
     return NULL;
 }
 
-const char *lower_loop_var_name(hl_ctx *ctx, const hl_func *f, int dim) {
-    return ctx_printf(ctx, "%s.s0.%s", f->name, f->args[dim]);
-}

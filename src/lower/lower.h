@@ -38,6 +38,8 @@ typedef struct lower_state {
     /* Input buffers, in argument order. */
     int ninputs;
     lower_input *inputs;
+    /* When set, lowering stops after the pass of that name (for print_loop_nest). */
+    const char *stop_after;
     /* Arguments of the generated function, filled by the driver at the end. */
     int nargs;
     cg_arg *args;
@@ -70,9 +72,9 @@ void lower_find_functions(lower_state *ls);
 /* The loop nest computing Func f's pure stage over [f.s0.<arg>.min, f.s0.<arg>.max]
  * (loop_nest.c). */
 ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf);
+/* The full loop name ("f.s0.x.xo") of loop `var` of Func f's schedule (loop_nest.c). */
+const char *lower_loop_full_name(hl_ctx *ctx, const hl_func *f, const char *var);
 /* The loop nest as Halide's print_loop_nest shows it (print_loop_nest.c); heap string. */
 char *lower_loop_nest_text(const ir_node *s);
-/* Name of the loop variable of dimension dim of Func f's pure stage ("f.s0.x"). */
-const char *lower_loop_var_name(hl_ctx *ctx, const hl_func *f, int dim);
 
 #endif

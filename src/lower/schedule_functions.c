@@ -22,9 +22,9 @@ typedef struct inject_state {
     bool computed, stored;
 } inject_state;
 
-static const char *level_loop(hl_ctx *ctx, const func_level *l) {
+static const char *level_loop(lower_state *ls, const func_level *l) {
     if (l->kind != HL_LEVEL_AT || strcmp(l->var, "__outermost") == 0) return NULL;
-    return ctx_printf(ctx, "%s.s0.%s", l->func, l->var);
+    return lower_loop_full_name(ls->ctx, lower_find_func(ls, l->func)->func, l->var);
 }
 
 static ir_node *make_realize(hl_ctx *ctx, const hl_func *f, ir_node *body) {
@@ -70,10 +70,10 @@ static ir_node *inject(ir_mutator *m, ir_node *n) {
 static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
     const hl_func *f = lf->func;
-    inject_state st = {ls, lf, level_loop(ctx, &f->sched.compute), NULL, false, false};
+    inject_state st = {ls, lf, level_loop(ls, &f->sched.compute), NULL, false, false};
     const func_level *store = f->sched.store.kind == HL_LEVEL_INHERITED ? &f->sched.compute
                                                                         : &f->sched.store;
-    st.store_loop = level_loop(ctx, store);
+    st.store_loop = level_loop(ls, store);
     if (st.compute_loop && !st.store_loop && store->kind != HL_LEVEL_ROOT &&
         !(store->kind == HL_LEVEL_AT && strcmp(store->var, "__outermost") == 0))
         st.store_loop = st.compute_loop;
