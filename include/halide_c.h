@@ -182,6 +182,20 @@ hl_status hl_func_loop_nest(hl_func *f, char **out);
 /* The lowered statement as text (for compile_to_lowered_stmt and tests). */
 hl_status hl_func_lowered_stmt(hl_func *f, char **out);
 
+/* ---- Pipelines: several output Funcs compiled and realized together -------------------- */
+
+typedef struct hl_pipeline hl_pipeline;
+hl_status hl_pipeline_new(int noutputs, hl_func *const *outputs, hl_pipeline **out);
+void hl_pipeline_retain(hl_pipeline *p);
+void hl_pipeline_release(hl_pipeline *p);
+int hl_pipeline_num_outputs(const hl_pipeline *p);
+hl_func *hl_pipeline_output(const hl_pipeline *p, int i); /* borrowed */
+hl_status hl_pipeline_compile_jit(hl_pipeline *p);
+/* Realizes into one buffer per value of each output, in order. */
+hl_status hl_pipeline_realize(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers);
+hl_status hl_pipeline_loop_nest(hl_pipeline *p, char **out);
+hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out);
+
 /* ---- Schedules ------------------------------------------------------------------------ */
 
 #include "hl_schedule.h"

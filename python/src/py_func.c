@@ -178,40 +178,63 @@ static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
     return 0;
 }
 
-/* ---- Realization ---------------------------------------------------------------------------- */
+/* ---- Realization (shared with py_pipeline.c) ----------------------------------------------- */
 
-static PyObject *realize_into(py_state *st, hl_func *f, PyObject *buffers) {
+static PyObject *realize_into(py_state *st, const py_realize_target *t, PyObject *buffers) {
     Py_ssize_t n = PyList_GET_SIZE(buffers);
-    hl_buffer *outs[16];
-    if (n > 16) {
+    hl_buffer *outs[64];
+    if (n > 64) {
         PyErr_SetString(PyExc_ValueError, "too many output buffers");
         return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++)
         if (!(outs[i] = py_buffer_get(st, PyList_GET_ITEM(buffers, i)))) return NULL;
-    hl_status s = hl_func_compile_jit(f);
+    /* Compiling touches front-end objects: keep the GIL. Running does not. */
+    hl_status s = t->compile(t->target);
     if (s != HL_OK) return py_raise_status(st, s);
-    Py_BEGIN_ALLOW_THREADS s = hl_func_realize(f, (int)n, outs);
+    Py_BEGIN_ALLOW_THREADS s = t->realize(t->target, (int)n, outs);
     Py_END_ALLOW_THREADS if (s != HL_OK) return py_raise_status(st, s);
     Py_RETURN_NONE;
 }
 
-static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
-    py_state *st = py_state_of(self);
-    hl_func *f = func_of(self);
-    static char *kwlist[] = {"sizes", "target", NULL};
-    PyObject *what = NULL, *target = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:realize", kwlist, &what, &target))
-        return NULL;
-    if (!hl_func_defined(f)) {
-        PyErr_Format(st->HalideError, "Can't realize undefined Func %s", hl_func_name(f));
-        return NULL;
+/* The sizes of realize([w, h, ...]) as int32 extents; -1 with an exception. */
+static int sizes_of(py_state *st, PyObject *seq, int dims, const char *name, int32_t *extents) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n != dims) {
+        PyErr_Format(st->HalideError,
+                     "Func %s is defined with %d dimension%s, but realize() is requesting a "
+                     "realization with %zd dimension%s",
+                     name, dims, dims == 1 ? "" : "s", n, n == 1 ? "" : "s");
+        return -1;
     }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1 && PyErr_Occurred()) return -1;
+        if (v < 0) {
+            PyErr_Format(st->HalideError, "realize(): size %ld of dimension %zd is negative", v, i);
+            return -1;
+        }
+        if (v > INT32_MAX) {
+            PyErr_Format(PyExc_TypeError, "realize(): size %ld of dimension %zd does not fit in a 32-bit int",
+                         v, i);
+            return -1;
+        }
+        extents[i] = (int32_t)v;
+    }
+    return 0;
+}
+
+PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what) {
+    for (int o = 0; o < t->noutputs; o++)
+        if (!hl_func_defined(t->outputs[o])) {
+            PyErr_Format(st->HalideError, "Can't realize undefined Func %s", hl_func_name(t->outputs[o]));
+            return NULL;
+        }
     if (what && PyObject_TypeCheck(what, st->Buffer)) {
         PyObject *list = PyList_New(1);
         if (!list) return NULL;
         PyList_SET_ITEM(list, 0, Py_NewRef(what));
-        PyObject *r = realize_into(st, f, list);
+        PyObject *r = realize_into(st, t, list);
         Py_DECREF(list);
         return r;
     }
@@ -219,25 +242,16 @@ static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_TypeError, "realize() takes a list of sizes or Buffers");
         return NULL;
     }
-    PyObject *seq = what ? PySequence_Fast(what, "realize() takes a list of sizes or Buffers")
-                         : PyList_New(0);
+    PyObject *seq = what ? PySequence_Fast(what, "realize() takes a list of sizes or Buffers") : PyList_New(0);
     if (!seq) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     if (n > 0 && PyObject_TypeCheck(PySequence_Fast_GET_ITEM(seq, 0), st->Buffer)) {
         PyObject *list = PySequence_List(seq);
         Py_DECREF(seq);
         if (!list) return NULL;
-        PyObject *r = realize_into(st, f, list);
+        PyObject *r = realize_into(st, t, list);
         Py_DECREF(list);
         return r;
-    }
-    int dims = hl_func_dimensions(f);
-    if (n != dims) {
-        Py_DECREF(seq);
-        PyErr_Format(st->HalideError,
-                     "Func %s has %d dimension%s but realize() was given %zd size%s",
-                     hl_func_name(f), dims, dims == 1 ? "" : "s", n, n == 1 ? "" : "s");
-        return NULL;
     }
     int32_t extents[64];
     if (n > 64) {
@@ -245,49 +259,57 @@ static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "too many dimensions");
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
-        if (v == -1 && PyErr_Occurred()) {
-            Py_DECREF(seq);
-            return NULL;
-        }
-        if (v < 0 || v > INT32_MAX) {
-            Py_DECREF(seq);
-            if (v < 0)
-                PyErr_Format(st->HalideError, "realize(): size %ld of dimension %zd is negative", v, i);
-            else
-                PyErr_Format(PyExc_TypeError,
-                             "realize(): size %ld of dimension %zd does not fit in a 32-bit int", v, i);
-            return NULL;
-        }
-        extents[i] = (int32_t)v;
+    int total = 0;
+    for (int o = 0; o < t->noutputs; o++) total += hl_func_num_values(t->outputs[o]);
+    PyObject *buffers = PyList_New(total);
+    if (!buffers) {
+        Py_DECREF(seq);
+        return NULL;
     }
-    Py_DECREF(seq);
-    int nv = hl_func_num_values(f);
-    PyObject *buffers = PyList_New(nv);
-    if (!buffers) return NULL;
-    for (int v = 0; v < nv; v++) {
-        hl_buffer *b;
-        hl_status s = hl_buffer_new(hl_func_value_type(f, v), dims, extents, NULL, &b);
-        PyObject *item = s == HL_OK ? py_buffer_wrap(st, b) : py_raise_status(st, s);
-        if (!item) {
+    int k = 0;
+    for (int o = 0; o < t->noutputs; o++) {
+        hl_func *f = t->outputs[o];
+        int dims = hl_func_dimensions(f);
+        if (sizes_of(st, seq, dims, hl_func_name(f), extents) < 0) {
+            Py_DECREF(seq);
             Py_DECREF(buffers);
             return NULL;
         }
-        PyList_SET_ITEM(buffers, v, item);
+        for (int v = 0; v < hl_func_num_values(f); v++, k++) {
+            hl_buffer *b;
+            hl_status s = hl_buffer_new(hl_func_value_type(f, v), dims, extents, NULL, &b);
+            PyObject *item = s == HL_OK ? py_buffer_wrap(st, b) : py_raise_status(st, s);
+            if (!item) {
+                Py_DECREF(seq);
+                Py_DECREF(buffers);
+                return NULL;
+            }
+            PyList_SET_ITEM(buffers, k, item);
+        }
     }
-    PyObject *r = realize_into(st, f, buffers);
+    Py_DECREF(seq);
+    PyObject *r = realize_into(st, t, buffers);
     if (!r) {
         Py_DECREF(buffers);
         return NULL;
     }
     Py_DECREF(r);
-    if (nv == 1) {
-        PyObject *only = Py_NewRef(PyList_GET_ITEM(buffers, 0));
-        Py_DECREF(buffers);
-        return only;
-    }
-    return buffers;
+    PyObject *result = total == 1 ? Py_NewRef(PyList_GET_ITEM(buffers, 0)) : PyList_AsTuple(buffers);
+    Py_DECREF(buffers);
+    return result;
+}
+
+static hl_status compile_func(void *f) { return hl_func_compile_jit(f); }
+static hl_status realize_func(void *f, int n, hl_buffer *const *b) { return hl_func_realize(f, n, b); }
+
+static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    static char *kwlist[] = {"sizes", "target", NULL};
+    PyObject *what = NULL, *target = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:realize", kwlist, &what, &target)) return NULL;
+    hl_func *f = func_of(self);
+    py_realize_target t = {f, compile_func, realize_func, 1, &f};
+    return py_realize(st, &t, what);
 }
 
 static PyObject *func_compile_jit(PyObject *self, PyObject *args, PyObject *kwds) {

@@ -40,6 +40,7 @@ static int module_exec(PyObject *module) {
     if (py_buffer_init(module, st) < 0) return -1;
     if (py_func_init(module, st) < 0) return -1;
     if (py_ops_init(module, st) < 0) return -1;
+    if (py_pipeline_init(module, st) < 0) return -1;
     return 0;
 }
 
@@ -50,6 +51,7 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(st->Expr);
     Py_VISIT(st->Var);
     Py_VISIT(st->Func);
+    Py_VISIT(st->Pipeline);
     Py_VISIT(st->Buffer);
     Py_VISIT(st->Dimension);
     return 0;
@@ -62,6 +64,7 @@ static int module_clear(PyObject *module) {
     Py_CLEAR(st->Expr);
     Py_CLEAR(st->Var);
     Py_CLEAR(st->Func);
+    Py_CLEAR(st->Pipeline);
     Py_CLEAR(st->Buffer);
     Py_CLEAR(st->Dimension);
     return 0;

@@ -20,6 +20,7 @@ typedef struct py_state {
     PyTypeObject *Expr;
     PyTypeObject *Var;
     PyTypeObject *Func;
+    PyTypeObject *Pipeline;
     PyTypeObject *Buffer;
     PyTypeObject *Dimension;
 } py_state;
@@ -74,6 +75,20 @@ typedef struct {
     PyObject_HEAD
     hl_func *func;
 } py_func_object;
+
+/* What realize() runs: a Func or a Pipeline, its outputs, and how to compile and run it. */
+typedef struct py_realize_target {
+    void *target;
+    hl_status (*compile)(void *target);
+    hl_status (*realize)(void *target, int n, hl_buffer *const *buffers);
+    int noutputs;
+    hl_func *const *outputs;
+} py_realize_target;
+
+/* realize(sizes | Buffer | [Buffers]) for a Func or a Pipeline: a Buffer when there is one
+ * output value, a tuple of Buffers otherwise, None when realizing into given Buffers. */
+PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what);
+int py_pipeline_init(PyObject *module, py_state *st);
 
 /* The scheduling methods of Func (py_schedule.c), listed in py_func.c's method table. */
 PyObject *py_func_split(PyObject *self, PyObject *args, PyObject *kwds);

@@ -1,17 +1,19 @@
-/* realize.c - compiling a Func's pipeline for the JIT, caching it, and running it.
+/* realize.c - compiling a pipeline for the JIT, caching it, and running it; the Pipeline
+ * object.
  *
- * The cache of a Func holds the compiled module, the input buffers it takes (retained),
- * the generation of definitions it was lowered at, and the hash of its lowered statement.
- * A realize after any definition anywhere re-lowers (cheap) and recompiles only when the
- * lowered statement changed. The cache entry is reference counted so that a pipeline can
- * run (with the GIL released) while another thread replaces the cache.
+ * A pipeline is a list of output Funcs. A Func realized on its own is the pipeline of
+ * that one Func, and its cache lives in the Func; an hl_pipeline (hl.Pipeline) holds its
+ * own. The cache holds the compiled module, the input buffers it takes (retained), the
+ * generation of definitions and schedules it was lowered at, and the hash of its lowered
+ * statement: a realize after any change anywhere re-lowers (cheap) and recompiles only
+ * when the lowered statement changed. A cache entry is reference counted, so a pipeline
+ * can run (with the GIL released) while another thread replaces the cache.
  */
 #include "func.h"
 #include "jit/jit.h"
 #include "lower/lower.h"
 #include "util/alloc.h"
 #include "util/check.h"
-#include "util/strbuf.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -27,6 +29,28 @@ struct jit_pipeline {
     hl_buffer **inputs;
 };
 
+struct hl_pipeline {
+    int32_t refs;
+    int noutputs;
+    hl_func **outputs;
+    pthread_mutex_t lock;
+    jit_pipeline *jit;
+};
+
+/* A pipeline as this file sees it: its outputs and where its cache lives. */
+typedef struct pipeline_view {
+    int noutputs;
+    hl_func *const *outputs;
+    pthread_mutex_t *lock;
+    jit_pipeline **cache;
+} pipeline_view;
+
+/* The pipeline of the one Func *slot (slot must outlive the view). */
+static pipeline_view func_view(hl_func **slot) {
+    pipeline_view v = {1, slot, &(*slot)->lock, &(*slot)->jit};
+    return v;
+}
+
 static void pipeline_release(jit_pipeline *p) {
     if (!p || atomic_fetch_sub(&p->refs, 1) > 1) return;
     jit_free(p->module);
@@ -40,10 +64,21 @@ void realize_free_cache(hl_func *f) {
     f->jit = NULL;
 }
 
+static hl_status fail(hl_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static hl_status fail(hl_status status, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ctx_set_last_error(msg);
+    return status;
+}
+
 /* ---- Compiling -------------------------------------------------------------------------- */
 
 typedef struct compile_job {
-    hl_func *f;
+    const pipeline_view *view;
     bool want_loop_nest;          /* text of the loop nest only */
     const jit_pipeline *existing; /* reuse when the lowered statement is the same */
     bool want_text;
@@ -55,7 +90,7 @@ typedef struct compile_job {
 
 static void compile_protected(hl_ctx *ctx, void *ud) {
     compile_job *job = ud;
-    lower_state ls = {.ctx = ctx, .output = job->f};
+    lower_state ls = {.ctx = ctx, .noutputs = job->view->noutputs, .outputs = job->view->outputs};
     if (job->want_loop_nest) ls.stop_after = "schedule_functions";
     ir_node *s = lower_pipeline(&ls);
     if (job->want_text) {
@@ -91,65 +126,51 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
 }
 
 static hl_status run_compile(compile_job *job) {
+    for (int i = 0; i < job->view->noutputs; i++)
+        if (!hl_func_defined(job->view->outputs[i]))
+            return fail(HL_ERROR_USER, "Can't realize undefined Func %s", job->view->outputs[i]->name);
     hl_ctx ctx;
     ctx_init(&ctx, 1);
-    if (!ctx.arena) {
-        ctx_set_last_error("Out of memory");
-        return HL_ERROR_NOMEM;
-    }
+    if (!ctx.arena) return fail(HL_ERROR_NOMEM, "Out of memory");
     int status = ctx_pcall(&ctx, compile_protected, job);
     ctx_close(&ctx);
     return (hl_status)status;
 }
 
-/* Returns a new reference to f's compiled pipeline, compiling when needed. */
-static hl_status acquire_pipeline(hl_func *f, jit_pipeline **out) {
+/* A new reference to the view's compiled pipeline, compiling when needed. */
+static hl_status acquire(const pipeline_view *view, jit_pipeline **out) {
     *out = NULL;
-    if (!hl_func_defined(f)) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "Can't realize undefined Func %s", f->name);
-        ctx_set_last_error(msg);
-        return HL_ERROR_USER;
-    }
-    pthread_mutex_lock(&f->lock);
+    pthread_mutex_lock(view->lock);
     unsigned long generation = func_definition_generation();
+    jit_pipeline *cached = *view->cache;
     hl_status status = HL_OK;
-    if (!f->jit || f->jit->generation != generation) {
-        compile_job job = {.f = f, .existing = f->jit};
+    if (!cached || cached->generation != generation) {
+        compile_job job = {.view = view, .existing = cached};
         status = run_compile(&job);
         if (status == HL_OK && job.made) {
-            pipeline_release(f->jit);
-            f->jit = job.made;
+            pipeline_release(cached);
+            *view->cache = job.made;
         }
-        if (status == HL_OK) f->jit->generation = generation;
+        if (status == HL_OK) (*view->cache)->generation = generation;
     }
     if (status == HL_OK) {
-        atomic_fetch_add(&f->jit->refs, 1);
-        *out = f->jit;
+        atomic_fetch_add(&(*view->cache)->refs, 1);
+        *out = *view->cache;
     }
-    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_unlock(view->lock);
     return status;
 }
 
-hl_status hl_func_compile_jit(hl_func *f) {
+static hl_status compile_jit(const pipeline_view *view) {
     jit_pipeline *p;
-    hl_status status = acquire_pipeline(f, &p);
+    hl_status status = acquire(view, &p);
     pipeline_release(p);
     return status;
 }
 
-hl_status hl_func_loop_nest(hl_func *f, char **out) {
+static hl_status text_of(const pipeline_view *view, bool loop_nest, char **out) {
     *out = NULL;
-    compile_job job = {.f = f, .want_text = true, .want_loop_nest = true};
-    hl_status status = run_compile(&job);
-    if (status == HL_OK) *out = job.text;
-    else hl_free(job.text);
-    return status;
-}
-
-hl_status hl_func_lowered_stmt(hl_func *f, char **out) {
-    *out = NULL;
-    compile_job job = {.f = f, .want_text = true};
+    compile_job job = {.view = view, .want_text = true, .want_loop_nest = loop_nest};
     hl_status status = run_compile(&job);
     if (status == HL_OK) *out = job.text;
     else hl_free(job.text);
@@ -158,58 +179,58 @@ hl_status hl_func_lowered_stmt(hl_func *f, char **out) {
 
 /* ---- Realizing ---------------------------------------------------------------------------- */
 
-static hl_status fail(hl_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static hl_status fail(hl_status status, const char *fmt, ...) {
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ctx_set_last_error(msg);
-    return status;
+static int total_values(const pipeline_view *view) {
+    int n = 0;
+    for (int o = 0; o < view->noutputs; o++) n += view->outputs[o]->nvalues;
+    return n;
 }
 
-static hl_status check_outputs(hl_func *f, int n, hl_buffer *const *outputs) {
-    if (!hl_func_defined(f)) return fail(HL_ERROR_USER, "Can't realize undefined Func %s", f->name);
-    if (n != f->nvalues)
-        return fail(HL_ERROR_USER, "Func %s has %d value%s but is being realized into %d buffer%s",
-                    f->name, f->nvalues, f->nvalues == 1 ? "" : "s", n, n == 1 ? "" : "s");
-    for (int i = 0; i < n; i++) {
-        halide_buffer_t *raw = hl_buffer_raw(outputs[i]);
-        hl_type want = f->values[i]->type;
-        hl_type got = hl_type_make(raw->type.code, raw->type.bits, raw->type.lanes);
-        char a[48], b[48];
-        if (!hl_type_equal(want, got))
-            return fail(HL_ERROR_USER,
-                        "Output buffer %s has type %s but type of the buffer passed in is %s",
-                        f->name, hl_type_name(want, a, sizeof a), hl_type_name(got, b, sizeof b));
-        if (raw->dimensions != f->nargs)
-            return fail(HL_ERROR_USER,
-                        "Func %s has %d dimension%s but is being realized into a buffer with %d "
-                        "dimension%s",
-                        f->name, f->nargs, f->nargs == 1 ? "" : "s", raw->dimensions,
-                        raw->dimensions == 1 ? "" : "s");
-        if (!raw->host)
-            return fail(HL_ERROR_USER, "Func %s is being realized into a buffer with no memory",
-                        f->name);
-        for (int d = 0; d < raw->dimensions; d++)
-            if (raw->dim[d].extent != hl_buffer_raw(outputs[0])->dim[d].extent ||
-                raw->dim[d].min != hl_buffer_raw(outputs[0])->dim[d].min)
+static hl_status check_outputs(const pipeline_view *view, int n, hl_buffer *const *buffers) {
+    if (n != total_values(view)) {
+        if (view->noutputs == 1)
+            return fail(HL_ERROR_USER, "Func %s has %d value%s but is being realized into %d buffer%s",
+                        view->outputs[0]->name, view->outputs[0]->nvalues,
+                        view->outputs[0]->nvalues == 1 ? "" : "s", n, n == 1 ? "" : "s");
+        return fail(HL_ERROR_USER, "The Pipeline has %d output buffers but is being realized into %d",
+                    total_values(view), n);
+    }
+    int k = 0;
+    for (int o = 0; o < view->noutputs; o++) {
+        const hl_func *f = view->outputs[o];
+        const halide_buffer_t *first = hl_buffer_raw(buffers[k]);
+        for (int i = 0; i < f->nvalues; i++, k++) {
+            halide_buffer_t *raw = hl_buffer_raw(buffers[k]);
+            hl_type want = f->values[i]->type;
+            hl_type got = hl_type_make(raw->type.code, raw->type.bits, raw->type.lanes);
+            char a[48], b[48];
+            if (!hl_type_equal(want, got))
+                return fail(HL_ERROR_USER, "Output buffer %s has type %s but type of the buffer passed in is %s",
+                            f->name, hl_type_name(want, a, sizeof a), hl_type_name(got, b, sizeof b));
+            if (raw->dimensions != f->nargs)
                 return fail(HL_ERROR_USER,
-                            "The output buffers of Func %s do not all cover the same region",
-                            f->name);
+                            "Func %s is defined with %d dimension%s, but realize() is requesting a "
+                            "realization with %d dimension%s",
+                            f->name, f->nargs, f->nargs == 1 ? "" : "s", raw->dimensions,
+                            raw->dimensions == 1 ? "" : "s");
+            if (!raw->host)
+                return fail(HL_ERROR_USER, "Func %s is being realized into a buffer with no memory", f->name);
+            for (int d = 0; d < raw->dimensions; d++)
+                if (raw->dim[d].extent != first->dim[d].extent || raw->dim[d].min != first->dim[d].min)
+                    return fail(HL_ERROR_USER, "The output buffers of Func %s do not all cover the same region",
+                                f->name);
+        }
     }
     return HL_OK;
 }
 
-hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs) {
-    hl_status status = check_outputs(f, noutputs, outputs);
+static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buffers) {
+    hl_status status = check_outputs(view, n, buffers);
     if (status != HL_OK) return status;
     jit_pipeline *p;
-    status = acquire_pipeline(f, &p);
+    status = acquire(view, &p);
     if (status != HL_OK) return status;
 
-    int nargs = 1 + p->ninputs + noutputs;
+    int nargs = 1 + p->ninputs + n;
     void *small[16];
     void **args = nargs <= 16 ? small : hl_malloc(sizeof(void *) * (size_t)nargs);
     jit_user_context *uc = hl_calloc(1, sizeof *uc);
@@ -222,15 +243,103 @@ hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs) {
     void *uc_value = uc;
     args[0] = &uc_value;
     for (int i = 0; i < p->ninputs; i++) args[1 + i] = hl_buffer_raw(p->inputs[i]);
-    for (int i = 0; i < noutputs; i++) args[1 + p->ninputs + i] = hl_buffer_raw(outputs[i]);
+    for (int i = 0; i < n; i++) args[1 + p->ninputs + i] = hl_buffer_raw(buffers[i]);
 
     int32_t result = jit_entry(p->module)(args);
     if (result != 0) {
         if (uc->error_len) status = fail(HL_ERROR_RUNTIME, "%s", uc->error);
-        else status = fail(HL_ERROR_RUNTIME, "Pipeline %s failed with error code %d", f->name, result);
+        else status = fail(HL_ERROR_RUNTIME, "Pipeline %s failed with error code %d",
+                           view->outputs[0]->name, result);
     }
     if (args != small) hl_free(args);
     hl_free(uc);
     pipeline_release(p);
     return status;
+}
+
+/* ---- Funcs on their own ----------------------------------------------------------------- */
+
+hl_status hl_func_compile_jit(hl_func *f) {
+    pipeline_view v = func_view(&f);
+    return compile_jit(&v);
+}
+
+hl_status hl_func_loop_nest(hl_func *f, char **out) {
+    pipeline_view v = func_view(&f);
+    return text_of(&v, true, out);
+}
+
+hl_status hl_func_lowered_stmt(hl_func *f, char **out) {
+    pipeline_view v = func_view(&f);
+    return text_of(&v, false, out);
+}
+
+hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs) {
+    pipeline_view v = func_view(&f);
+    return realize(&v, noutputs, outputs);
+}
+
+/* ---- Pipelines ------------------------------------------------------------------------------ */
+
+hl_status hl_pipeline_new(int noutputs, hl_func *const *outputs, hl_pipeline **out) {
+    *out = NULL;
+    if (noutputs < 1) return fail(HL_ERROR_USER, "A Pipeline needs at least one output Func");
+    hl_pipeline *p = hl_calloc(1, sizeof *p);
+    hl_func **copy = hl_calloc((size_t)noutputs, sizeof *copy);
+    if (!p || !copy) {
+        hl_free(p);
+        hl_free(copy);
+        return fail(HL_ERROR_NOMEM, "Out of memory");
+    }
+    p->refs = 1;
+    p->noutputs = noutputs;
+    p->outputs = copy;
+    for (int i = 0; i < noutputs; i++) {
+        copy[i] = outputs[i];
+        hl_func_retain(copy[i]);
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    *out = p;
+    return HL_OK;
+}
+
+void hl_pipeline_retain(hl_pipeline *p) {
+    if (p) p->refs++;
+}
+
+void hl_pipeline_release(hl_pipeline *p) {
+    if (!p || --p->refs > 0) return;
+    pipeline_release(p->jit);
+    for (int i = 0; i < p->noutputs; i++) hl_func_release(p->outputs[i]);
+    hl_free(p->outputs);
+    pthread_mutex_destroy(&p->lock);
+    hl_free(p);
+}
+
+int hl_pipeline_num_outputs(const hl_pipeline *p) { return p->noutputs; }
+hl_func *hl_pipeline_output(const hl_pipeline *p, int i) { return p->outputs[i]; }
+
+static pipeline_view view_of(hl_pipeline *p) {
+    pipeline_view v = {p->noutputs, p->outputs, &p->lock, &p->jit};
+    return v;
+}
+
+hl_status hl_pipeline_compile_jit(hl_pipeline *p) {
+    pipeline_view v = view_of(p);
+    return compile_jit(&v);
+}
+
+hl_status hl_pipeline_loop_nest(hl_pipeline *p, char **out) {
+    pipeline_view v = view_of(p);
+    return text_of(&v, true, out);
+}
+
+hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out) {
+    pipeline_view v = view_of(p);
+    return text_of(&v, false, out);
+}
+
+hl_status hl_pipeline_realize(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers) {
+    pipeline_view v = view_of(p);
+    return realize(&v, nbuffers, buffers);
 }

@@ -204,13 +204,11 @@ static ir_node *check_box(hl_ctx *ctx, const char *label, const char *buffer, bo
 
 ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
-    hl_func *out = ls->output;
-    const char *out_buffer = lower_output_buffer_name(ls, 0);
 
     /* Regions of the computed Funcs, consumers first. */
-    for (int i = ls->nfuncs - 2; i >= 0; i--) {
+    for (int i = ls->nfuncs - 1; i >= 0; i--) {
         const lower_func *lf = &ls->funcs[i];
-        if (lf->inlined) continue;
+        if (lf->inlined || lf->is_output) continue;
         region_state st = {ls, lf, false};
         ir_mutator m = {ctx, find_produce, &st};
         s = ir_mutate(&m, s);
@@ -219,13 +217,18 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     ir_mutator realize = {ctx, bound_realize, NULL};
     s = ir_mutate(&realize, s);
 
-    /* The output's region, from its buffer, wraps everything. */
+    /* The outputs' regions, from their buffers, wrap everything. */
     ir_node *whole = s;
-    for (int d = out->nargs - 1; d >= 0; d--) {
-        ir_node *min = field(ctx, out_buffer, "min", d);
-        ir_node *max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, min, field(ctx, out_buffer, "extent", d)), i32(ctx, 1));
-        whole = ir_let_stmt(ctx, region_var(ctx, out, d, "max")->name, max, whole);
-        whole = ir_let_stmt(ctx, region_var(ctx, out, d, "min")->name, min, whole);
+    for (int o = ls->noutputs - 1; o >= 0; o--) {
+        const hl_func *out = ls->outputs[o];
+        const char *buffer = lower_buffer_name(ctx, out, 0);
+        for (int d = out->nargs - 1; d >= 0; d--) {
+            ir_node *min = field(ctx, buffer, "min", d);
+            ir_node *max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, min, field(ctx, buffer, "extent", d)),
+                                     i32(ctx, 1));
+            whole = ir_let_stmt(ctx, region_var(ctx, out, d, "max")->name, max, whole);
+            whole = ir_let_stmt(ctx, region_var(ctx, out, d, "min")->name, min, whole);
+        }
     }
 
     /* Input and output checks, computed over the whole statement. */
@@ -248,19 +251,29 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
                         u->name, d);
         checks = ir_block(ctx, checks, check_box(ctx, "Input buffer", u->name, b));
     }
-    box written = box_touched(ctx, whole, out, out->nargs, BOX_PROVIDES);
-    for (int d = 0; d < out->nargs; d++)
-        user_assert(ctx, interval_is_bounded(written.d[d]), "Can't find the region of %s that is written",
-                    out->name);
-    for (int v = 0; v < out->nvalues; v++)
-        checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_output_buffer_name(ls, v), written));
-
     ir_node *nonempty = NULL;
-    for (int d = 0; d < out->nargs; d++) {
-        ir_node *c = ir_binary(ctx, IR_GT, field(ctx, out_buffer, "extent", d), i32(ctx, 0));
-        nonempty = nonempty ? ir_binary(ctx, IR_And, nonempty, c) : c;
+    for (int o = 0; o < ls->noutputs; o++) {
+        const hl_func *out = ls->outputs[o];
+        box written = box_touched(ctx, whole, out, out->nargs, BOX_PROVIDES);
+        for (int d = 0; d < out->nargs; d++)
+            user_assert(ctx, interval_is_bounded(written.d[d]), "Can't find the region of %s that is written",
+                        out->name);
+        for (int val = 0; val < out->nvalues; val++)
+            checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_buffer_name(ctx, out, val), written));
+        /* An output another stage reads is read from its buffer. */
+        box read = box_touched(ctx, whole, out, out->nargs, BOX_CALLS);
+        if (read.used) {
+            for (int d = 0; d < out->nargs; d++)
+                user_assert(ctx, interval_is_bounded(read.d[d]),
+                            "Output %s is read in an unbounded way in dimension %d", out->name, d);
+            checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_buffer_name(ctx, out, 0), read));
+        }
+        const char *buffer = lower_buffer_name(ctx, out, 0);
+        for (int d = 0; d < out->nargs; d++) {
+            ir_node *c = ir_binary(ctx, IR_GT, field(ctx, buffer, "extent", d), i32(ctx, 0));
+            nonempty = nonempty ? ir_binary(ctx, IR_And, nonempty, c) : c;
+        }
     }
     if (checks && nonempty) checks = ir_if(ctx, nonempty, checks, NULL);
-    s = ir_block(ctx, checks, whole);
-    return s;
+    return ir_block(ctx, checks, whole);
 }

@@ -1,10 +1,10 @@
 /* func_env.c - the Funcs of a pipeline: which, in what order, and their inlined bodies.
  *
- * Input: the output Func (defined). Every Func it calls, directly or through others, is
+ * Input: the output Funcs (defined). Every Func they call, directly or through others, is
  * part of the pipeline.
  * Output (in lower_state): funcs in realization order - a depth-first post-order from the
- * output, so every producer comes before its consumers and the output is last; which are
- * inlined (compute_inline, the default, except the output); and each non-inlined Func's
+ * outputs, so every producer comes before its consumers; which are inlined
+ * (compute_inline, the default, except outputs); and each non-inlined Func's
  * definition with every call to an inlined Func replaced by its body. Two different Funcs
  * with one name are an error, as are LoopLevels naming Funcs or loops that are not there.
  */
@@ -50,7 +50,9 @@ static void add_func(env_state *st, hl_func *f) {
     }
     lower_func *lf = &ls->funcs[ls->nfuncs++];
     lf->func = f;
-    lf->inlined = f != ls->output && f->sched.compute.kind == HL_LEVEL_INLINED;
+    lf->is_output = false;
+    for (int o = 0; o < ls->noutputs; o++) lf->is_output |= ls->outputs[o] == f;
+    lf->inlined = !lf->is_output && f->sched.compute.kind == HL_LEVEL_INLINED;
     lf->values = NULL;
 }
 
@@ -100,7 +102,14 @@ static void check_level(lower_state *ls, const lower_func *lf, const func_level 
 void lower_find_functions(lower_state *ls) {
     env_state st = {ls, 0};
     ls->nfuncs = 0;
-    add_func(&st, ls->output);
+    for (int o = 0; o < ls->noutputs; o++) {
+        user_assert(ls->ctx, hl_func_defined(ls->outputs[o]), "Can't realize undefined Func %s",
+                    ls->outputs[o]->name);
+        for (int p = 0; p < o; p++)
+            user_assert(ls->ctx, ls->outputs[p] != ls->outputs[o],
+                        "Func %s is listed twice among the outputs of a Pipeline", ls->outputs[o]->name);
+        add_func(&st, ls->outputs[o]);
+    }
     ir_mutator m = {ls->ctx, inline_calls, ls};
     for (int i = 0; i < ls->nfuncs; i++) {
         lower_func *lf = &ls->funcs[i];
@@ -110,7 +119,7 @@ void lower_find_functions(lower_state *ls) {
     }
     for (int i = 0; i < ls->nfuncs; i++) {
         lower_func *lf = &ls->funcs[i];
-        if (lf->inlined || lf->func == ls->output) continue;
+        if (lf->inlined || lf->is_output) continue;
         check_level(ls, lf, &lf->func->sched.compute, "computed");
         check_level(ls, lf, &lf->func->sched.store, "stored");
     }

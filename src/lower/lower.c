@@ -66,23 +66,23 @@ ir_node *lower_pipeline(lower_state *ls) {
         s = next;
         if (ls->stop_after && strcmp(ls->stop_after, passes[i].name) == 0) return s;
     }
-    hl_func *f = ls->output;
-    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + f->nvalues));
+    int nvalues = 0;
+    for (int o = 0; o < ls->noutputs; o++) nvalues += ls->outputs[o]->nvalues;
+    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + nvalues));
     add_arg(ls, "__user_context", false, ir_handle(), 0);
     for (int i = 0; i < ls->ninputs; i++)
         add_arg(ls, ls->inputs[i].name, true, ls->inputs[i].type, ls->inputs[i].dimensions);
-    for (int i = 0; i < f->nvalues; i++)
-        add_arg(ls, lower_output_buffer_name(ls, i), true, f->values[i]->type, f->nargs);
+    for (int o = 0; o < ls->noutputs; o++) {
+        const hl_func *f = ls->outputs[o];
+        for (int i = 0; i < f->nvalues; i++)
+            add_arg(ls, lower_buffer_name(ctx, f, i), true, f->values[i]->type, f->nargs);
+    }
     return s;
 }
 
 const char *lower_buffer_name(hl_ctx *ctx, const hl_func *f, int value_index) {
     if (f->nvalues == 1) return f->name;
     return ctx_printf(ctx, "%s.%d", f->name, value_index);
-}
-
-const char *lower_output_buffer_name(lower_state *ls, int value_index) {
-    return lower_buffer_name(ls->ctx, ls->output, value_index);
 }
 
 lower_func *lower_find_func(lower_state *ls, const char *name) {

@@ -1,10 +1,10 @@
 /* lower.h - lowering a pipeline to one statement: the interface of src/lower/.
  *
- * lower_pipeline runs the passes listed in lower.c, in order, on the output Func's
- * definition (and everything it calls), producing a statement ready for codegen
+ * lower_pipeline runs the passes listed in lower.c, in order, on the output Funcs'
+ * definitions (and everything they call), producing a statement ready for codegen
  * (codegen.h states its conventions) plus the argument list the generated function
  * takes: the user context, the input buffers the pipeline reads, then one output buffer
- * per value of the output Func.
+ * per value of each output Func.
  */
 #ifndef HL_LOWER_LOWER_H
 #define HL_LOWER_LOWER_H
@@ -22,7 +22,8 @@ typedef struct lower_input {
 /* A Func of the pipeline, as lowering sees it. */
 typedef struct lower_func {
     hl_func *func;
-    bool inlined;     /* computed inline (never the output) */
+    bool inlined;     /* computed inline (never an output) */
+    bool is_output;   /* one of the pipeline's outputs: stored in its output buffer */
     ir_node **values; /* the definition with inlined Funcs substituted (arena) */
 } lower_func;
 
@@ -30,7 +31,8 @@ typedef struct lower_func {
  * bounds inference, for instance); all memory is the compile arena's. */
 typedef struct lower_state {
     hl_ctx *ctx;
-    hl_func *output;
+    int noutputs;
+    hl_func *const *outputs;
     /* Every Func the output depends on, in realization order (producers first, the output
      * last); filled by schedule_functions. */
     int nfuncs;
@@ -60,9 +62,8 @@ ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s);
 ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s);
 ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
 
-/* Name of the output buffer for value i of the output Func ("f", or "f.0", "f.1"...). */
-const char *lower_output_buffer_name(lower_state *ls, int value_index);
-/* The same for any Func's storage. */
+/* Name of the storage of value i of Func f ("f", or "f.0", "f.1"... for Tuples); for an
+ * output, the name of its output buffer argument. */
 const char *lower_buffer_name(hl_ctx *ctx, const hl_func *f, int value_index);
 /* The pipeline's Func of that name, or NULL. */
 lower_func *lower_find_func(lower_state *ls, const char *name);

@@ -1,7 +1,8 @@
 /* schedule_functions.c - the pipeline's loop nests, placed where the schedule says.
  *
  * Input: nothing (the statement is NULL); the output Func is defined.
- * Output: the output's loop nest ("produce out { ... }"), and for every other non-inlined
+ * Output: each output's loop nest ("produce out { ... }", in realization order), and for
+ * every other non-inlined
  * Func f, consumers first: "realize f { ... }" at f's store level and, at its compute
  * level, "produce f { f's loop nest } consume f { what was there }". compute_root places
  * f outside every loop; compute_at(g, v) inside the body of g's loop "g.s0.v". Inlined
@@ -93,11 +94,15 @@ static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
 
 ir_node *lower_schedule_functions(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
-    user_assert(ctx, hl_func_defined(ls->output), "Can't realize undefined Func %s", ls->output->name);
     lower_find_functions(ls);
-    const lower_func *out = &ls->funcs[ls->nfuncs - 1];
-    s = ir_producer_consumer(ctx, out->func->name, true, lower_build_loop_nest(ls, out));
-    for (int i = ls->nfuncs - 2; i >= 0; i--)
-        if (!ls->funcs[i].inlined) s = place(ls, &ls->funcs[i], s);
+    /* Consumers first: an output is produced before whatever follows it; every other
+     * computed Func is placed around (or inside) what uses it. */
+    for (int i = ls->nfuncs - 1; i >= 0; i--) {
+        const lower_func *lf = &ls->funcs[i];
+        if (lf->is_output)
+            s = ir_block(ctx, ir_producer_consumer(ctx, lf->func->name, true, lower_build_loop_nest(ls, lf)), s);
+        else if (!lf->inlined)
+            s = place(ls, lf, s);
+    }
     return s;
 }

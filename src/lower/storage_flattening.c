@@ -76,7 +76,6 @@ static ir_node *allocate(hl_ctx *ctx, const ir_node *realize, int value, ir_node
 
 static ir_node *flatten(ir_mutator *m, ir_node *n) {
     hl_ctx *ctx = m->ctx;
-    lower_state *ls = m->state;
     if (n->kind == IR_Realize) {
         ir_node *body = ir_mutate(m, n->kids[0]);
         for (int v = n->op - 1; v >= 0; v--) body = allocate(ctx, n, v, body);
@@ -88,7 +87,7 @@ static ir_node *flatten(ir_mutator *m, ir_node *n) {
         int nvalues = n->op, nargs = n->nkids - nvalues;
         ir_node *stores = NULL;
         for (int v = 0; v < nvalues; v++) {
-            const char *buffer = f == ls->output ? lower_output_buffer_name(ls, v) : lower_buffer_name(ctx, f, v);
+            const char *buffer = lower_buffer_name(ctx, f, v);
             ir_node *value = n->kids[v];
             if (ir_is_bool(value->type)) value = ir_cast(ctx, ir_uint(8), value);
             ir_node *index = flat_index(ctx, buffer, nargs, n->kids + nvalues);

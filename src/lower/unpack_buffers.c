@@ -81,9 +81,11 @@ static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims
 
 ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
-    hl_func *f = ls->output;
-    for (int v = f->nvalues - 1; v >= 0; v--)
-        s = unpack_one(ctx, lower_output_buffer_name(ls, v), f->values[v]->type, f->nargs, true, s);
+    for (int o = ls->noutputs - 1; o >= 0; o--) {
+        const hl_func *f = ls->outputs[o];
+        for (int v = f->nvalues - 1; v >= 0; v--)
+            s = unpack_one(ctx, lower_buffer_name(ctx, f, v), f->values[v]->type, f->nargs, true, s);
+    }
     for (int i = ls->ninputs - 1; i >= 0; i--)
         s = unpack_one(ctx, ls->inputs[i].name, ls->inputs[i].type, ls->inputs[i].dimensions, false,
                        s);

@@ -157,6 +157,30 @@ static ir_node *scalarize(vectorizer *vz, ir_node *s) {
     return result;
 }
 
+/* ---- Purity ------------------------------------------------------------------------------ */
+
+typedef struct {
+    bool ok;
+    bool loads_ok;
+} pure_state;
+
+static void check_pure(ir_visitor *v, const ir_node *n) {
+    pure_state *s = v->state;
+    if (n->kind == IR_Call && n->op != IR_CALL_PURE_EXTERN &&
+        !(n->op == IR_CALL_INTRINSIC && n->op2 != IR_INTRIN_BUFFER_SET_BOUNDS))
+        s->ok = false;
+    if (n->kind == IR_Load && !s->loads_ok) s->ok = false;
+    if (s->ok) ir_visit_kids(v, n);
+}
+
+/* Whether e has no side effects (and, unless loads_ok, reads no memory). */
+static bool is_pure(hl_ctx *ctx, const ir_node *e, bool loads_ok) {
+    pure_state st = {true, loads_ok};
+    ir_visitor v = {ctx, check_pure, &st};
+    ir_visit(&v, e);
+    return st.ok;
+}
+
 /* ---- Expressions ------------------------------------------------------------------------- */
 
 static bool same_kid_type(const ir_node *a, const ir_node *b) {
@@ -275,7 +299,8 @@ static ir_node *widen_ramp(vectorizer *vz, ir_node *e) {
 }
 
 /* Let (expression) or LetStmt: a widened value is renamed, or substituted when it is a
- * Ramp or Broadcast (so that indices built from it stay dense ramps). */
+ * Ramp or Broadcast that reads no memory (so that indices built from it stay dense
+ * ramps, and a substituted value cannot change between its binding and its uses). */
 static ir_node *widen_let(vectorizer *vz, ir_node *n) {
     hl_ctx *ctx = vz->ctx;
     bool is_stmt = n->kind == IR_LetStmt;
@@ -288,7 +313,7 @@ static ir_node *widen_let(vectorizer *vz, ir_node *n) {
     binding b = {vz->scope, n->name, NULL, value->type.lanes};
     const char *name = n->name;
     if (widened(value, vw)) {
-        if (vw->kind == IR_Ramp || vw->kind == IR_Broadcast) {
+        if ((vw->kind == IR_Ramp || vw->kind == IR_Broadcast) && is_pure(ctx, vw, false)) {
             b.value = vw;
             name = NULL;
         } else {
@@ -451,18 +476,6 @@ static ir_node *widen_expr(vectorizer *vz, ir_node *e) {
 
 /* ---- Statements ------------------------------------------------------------------------ */
 
-typedef struct {
-    bool ok;
-} pure_state;
-
-static void check_pure(ir_visitor *v, const ir_node *n) {
-    pure_state *s = v->state;
-    if (n->kind == IR_Call && n->op != IR_CALL_PURE_EXTERN &&
-        !(n->op == IR_CALL_INTRINSIC && n->op2 != IR_INTRIN_BUFFER_SET_BOUNDS))
-        s->ok = false;
-    if (s->ok) ir_visit_kids(v, n);
-}
-
 /* Whether s can run under a lane predicate: only stores, lets, ifs and pure evaluations,
  * with no call that has side effects. */
 static bool predicatable(hl_ctx *ctx, const ir_node *s) {
@@ -476,15 +489,11 @@ static bool predicatable(hl_ctx *ctx, const ir_node *s) {
     case IR_ProducerConsumer: break;
     default: return false;
     }
-    pure_state st = {true};
-    ir_visitor v = {ctx, check_pure, &st};
-    for (int i = 0; i < s->nkids && st.ok; i++) {
+    for (int i = 0; i < s->nkids; i++) {
         const ir_node *k = s->kids[i];
-        if (!k) continue;
-        if (ir_is_stmt(k)) st.ok = predicatable(ctx, k);
-        else ir_visit(&v, k);
+        if (k && !(ir_is_stmt(k) ? predicatable(ctx, k) : is_pure(ctx, k, true))) return false;
     }
-    return st.ok;
+    return true;
 }
 
 static ir_node *widen_store(vectorizer *vz, ir_node *s) {

@@ -5,7 +5,9 @@
  * before outer ones. Iterations are claimed with one atomic fetch-add each (no lock per
  * iteration), by the caller and by every worker that joins. Once the caller finds no
  * iteration left to claim it takes the job off the queue and waits for the threads still
- * running its iterations, and while it waits it runs iterations of other queued jobs.
+ * running its iterations, and while it waits it runs iterations of queued jobs newer than
+ * its own (the nested loops its iterations started, typically); never of older, outer
+ * jobs, which could pile outer iterations onto its stack without bound.
  * Idle workers spin briefly (cheap back-to-back loops), then sleep on a condition.
  *
  * Assumes: the platform layer of runtime_internal.h (posix_threads.c). Tasks may call
@@ -45,6 +47,7 @@ typedef struct par_job {
     _Atomic int error;    /* the first non-zero task result */
     _Atomic int helpers;  /* threads other than the owner running it; changed under the lock */
     bool queued;          /* on the queue; under the lock */
+    uint64_t seq;         /* order of queueing: newer jobs have larger numbers */
     struct par_job *next_job;
 } par_job;
 
@@ -58,6 +61,7 @@ static struct {
     int sleepers;         /* threads waiting on `wake` */
     int desired;          /* threads per parallel loop, the caller included */
     int nworkers;
+    uint64_t next_seq;
     bool shutting_down;
     bool exit_hook; /* shutdown registered with atexit */
     rt_thread *workers[MAX_THREADS];
@@ -133,18 +137,14 @@ static void unlink_job(par_job *j) {
     }
 }
 
-/* Under the lock: the newest queued job with iterations left; takes finished ones off. */
-static par_job *find_work(void) {
-    while (pool.queue) {
-        par_job *j = pool.queue;
-        for (; j; j = j->next_job)
-            if (has_work(j)) return j;
-        /* Nothing left anywhere: empty the queue of exhausted jobs. */
-        for (j = pool.queue; j;) {
-            par_job *next = j->next_job;
-            unlink_job(j);
-            j = next;
-        }
+/* Under the lock: the newest queued job newer than `after` with iterations left; takes
+ * the exhausted jobs it passes off the queue. */
+static par_job *find_work(uint64_t after) {
+    for (par_job *j = pool.queue; j && j->seq > after;) {
+        par_job *next = j->next_job;
+        if (has_work(j)) return j;
+        unlink_job(j);
+        j = next;
     }
     return NULL;
 }
@@ -177,7 +177,7 @@ static void worker_main(void *arg) {
     rt_mutex_lock(&pool.lock);
     while (!pool.shutting_down) {
         bool enabled = index < pool.desired - 1;
-        par_job *j = enabled ? find_work() : NULL;
+        par_job *j = enabled ? find_work(0) : NULL;
         if (j) {
             help(j);
             spins = SPIN_ROUNDS;
@@ -236,6 +236,7 @@ int halide_default_do_par_for(void *user_context, halide_task_t task, int min, i
     if (parallel) {
         start_workers_locked();
         job.queued = true;
+        job.seq = ++pool.next_seq;
         job.next_job = pool.queue;
         pool.queue = &job;
         atomic_fetch_add_explicit(&pool.queued, 1, memory_order_relaxed);
@@ -253,7 +254,9 @@ int halide_default_do_par_for(void *user_context, halide_task_t task, int min, i
     for (int i = 0; i < SPIN_ROUNDS && atomic_load(&job.helpers) > 0; i++) rt_cpu_relax();
     rt_mutex_lock(&pool.lock);
     while (atomic_load(&job.helpers) > 0) {
-        par_job *other = find_work();
+        /* Only newer jobs (those its own iterations started, typically): helping an older,
+         * outer job here could nest outer iterations on this stack without bound. */
+        par_job *other = find_work(job.seq);
         if (other) help(other);
         else sleep_locked();
     }

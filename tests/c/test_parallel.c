@@ -9,7 +9,8 @@
  * loops, a failing assertion inside a parallel body (its code and message come back; the
  * heap allocation live around it is freed, LeakSanitizer checks), Allocates inside the
  * body, many tiny tasks, several application threads running one pipeline, and that
- * generated code calls through the overridable symbol halide_do_par_for. The process runs
+ * generated code calls through the overridable symbol halide_do_par_for; and allocation
+ * failures injected at every point of such a compile. The process runs
  * with HL_NUM_THREADS=2. The 1-thread vs 2-thread time of a compute-bound loop is printed,
  * never asserted.
  */
@@ -139,10 +140,13 @@ static void test_pool(void) {
     int used = rt_thread_pool_threads_used(0);
     CHECK(used == 2, "%d distinct threads ran tasks, want 2", used);
 
-    nest_state nest = {0};
-    r = halide_do_par_for(NULL, outer_task, 0, 50, (uint8_t *)&nest);
-    CHECK(r == 0 && atomic_load(&nest.sum) == 4999L * 5000 / 2, "nested: %d, sum %ld", r,
-          atomic_load(&nest.sum));
+    for (int outer = 50; outer <= 5000; outer *= 100) {
+        nest_state nest = {0};
+        r = halide_do_par_for(NULL, outer_task, 0, outer, (uint8_t *)&nest);
+        long n = outer * 100L;
+        CHECK(r == 0 && atomic_load(&nest.sum) == (n - 1) * n / 2, "nested %d: %d, sum %ld",
+              outer, r, atomic_load(&nest.sum));
+    }
 
     atomic_int ran = 0;
     r = halide_do_par_for(NULL, failing_task, 0, 100000, (uint8_t *)&ran);
@@ -582,6 +586,30 @@ static void test_compute(void) {
     REPORT("a compute-bound parallel loop runs on 2 threads with the same result");
 }
 
+/* ---- Allocation failures injected into a compile with nested parallel loops ------------- */
+
+static void test_compile_faults(void) {
+    long n = 1;
+    for (; n < 5000; n++) {
+        hl_ctx c;
+        ctx_init(&c, 1);
+        compile_job j = {"nested", 2, rows_args, build_nested, true, NULL};
+        hl_alloc_fail_at(n);
+        int status = c.arena ? ctx_pcall(&c, compile_protected, &j) : HL_ERROR_NOMEM;
+        long used = hl_alloc_count();
+        hl_alloc_fail_at(0);
+        CHECK(status == HL_OK || status == HL_ERROR_NOMEM || status == HL_ERROR_INTERNAL,
+              "fault %ld: status %d (%s)", n, status, c.message ? c.message : "");
+        ctx_close(&c);
+        if (status == HL_OK) {
+            jit_free(j.out);
+            if (used < n) break; /* the injected failure was never reached: done */
+        }
+    }
+    printf("    %ld allocation points tested\n", n - 1);
+    REPORT("allocation failures during a compile with parallel loops fail cleanly");
+}
+
 int main(void) {
     setenv("HL_NUM_THREADS", "2", 1);
     test_pool();
@@ -589,6 +617,7 @@ int main(void) {
     test_asserts();
     test_allocations();
     test_tiny_tasks();
+    test_compile_faults();
     test_compute();
     printf("%s: %d failed check(s)\n", test_failures ? "FAILED" : "OK", test_failures);
     return test_failures ? 1 : 0;

@@ -326,6 +326,14 @@ static double r_if_nested(int x, int w) {
     return (double)(t > 0 ? t : -t);
 }
 
+/* A let whose widened value is a ramp over a load: it must stay bound, not be re-read
+ * after the store to out[N-1] in the last block. */
+static ir_node *s_let_of_load(hl_ctx *c, int w) {
+    ir_node *body = ir_block(c, store(c, ci(c, 7), X(c)), store(c, var(c, "t"), X(c)));
+    return ir_let_stmt(c, "t", add(c, OUT(c, I32, ci(c, N - 1)), X(c)), body);
+}
+static double r_let_of_load(int x, int w) { return init_out(N - 1) + x; }
+
 /* An inner serial loop with constant bounds (widened body). */
 static ir_node *s_inner_loop(hl_ctx *c, int w) {
     ir_node *k = var(c, "k");
@@ -443,6 +451,7 @@ static const vcase cases[] = {
     {"if without else", I32, I32, NULL, s_if_only, NULL, r_if_only, EXPECT_PRED},
     {"if whose condition reads the stored buffer", I32, I32, NULL, s_if_self, NULL, r_if_self, EXPECT_PRED},
     {"nested ifs with a vector let", I32, I32, NULL, s_if_nested, NULL, r_if_nested, EXPECT_PRED},
+    {"let of a load across a store", I32, I32, NULL, s_let_of_load, NULL, r_let_of_load, EXPECT_DENSE},
     {"inner serial loop", I32, I32, NULL, s_inner_loop, NULL, r_inner_loop, EXPECT_DENSE},
     {"inner loop with varying extent (scalarized)", I32, I32, NULL, s_inner_varying, NULL, r_inner_varying, 0},
     {"allocation and assertion (scalarized)", I32, I32, NULL, s_allocate, NULL, r_allocate, 0},

@@ -4,7 +4,9 @@ What it does: 4 threads realize the same Func 20 times each (both after compile_
 racing on the first compile), 4 threads realize different Funcs, and one thread compiles new
 Funcs while another realizes a different, already compiled Func. Every output is compared with
 a NumPy reference computed before the threads start.
-What it assumes: `import halide as hl` is halide-c or the reference Halide; NumPy.
+What it assumes: `import halide as hl` is halide-c or the reference Halide; NumPy. The
+first-compile race is a halide-c promise (DESIGN.md: compile once under a lock); the reference
+Halide can crash on it, so that test runs for halide-c only.
 What it guarantees: no timing is measured or asserted; a hung thread fails the test (join
 with a timeout) instead of hanging the suite.
 """
@@ -12,8 +14,10 @@ with a timeout) instead of hanging the suite.
 import threading
 
 import numpy as np
+import pytest
 
 import halide as hl
+from conftest import IS_HALIDE_C
 
 THREADS = 4
 REPEATS = 20
@@ -96,6 +100,8 @@ def test_same_func_compiled_first_from_four_threads():
     _run_threads([_repeat_realize(f, expected) for _ in range(THREADS)])
 
 
+@pytest.mark.skipif(not IS_HALIDE_C, reason="the reference Halide may crash when several threads "
+                    "compile one Func at once; halide-c compiles once under a lock")
 def test_same_func_first_compile_races_in_four_threads():
     a = _input(1)
     inp = hl.Buffer(a)
@@ -108,6 +114,7 @@ def test_same_func_into_per_thread_output_buffers():
     a = _input(2)
     inp = hl.Buffer(a)
     f = _brighten(inp, 2.0)
+    f.compile_jit()
     expected = _brighten_expected(a, 2.0)
 
     def body():
