@@ -150,6 +150,7 @@ static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
     case IR_INTRIN_ABSD:
         return absd(cg, k0->type, cg_expr(cg, k0), cg_expr(cg, k1));
     case IR_INTRIN_LIKELY:
+    case IR_INTRIN_PROMISE_CLAMPED:
         return cg_expr(cg, k0);
     case IR_INTRIN_RETURN_SECOND:
         cg_expr(cg, k0);

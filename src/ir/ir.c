@@ -27,7 +27,7 @@ static const char *const intrinsic_names[IR_INTRIN_NUM] = {
     "_halide_buffer_get_stride", "_halide_buffer_get_dimensions",
     "_halide_buffer_get_type_code", "_halide_buffer_get_type_bits",
     "_halide_buffer_get_type_lanes", "_halide_buffer_is_bounds_query",
-    "_halide_buffer_set_bounds",
+    "_halide_buffer_set_bounds", "promise_clamped",
 };
 
 const char *ir_intrinsic_name(ir_intrinsic i) {

@@ -169,8 +169,11 @@ typedef enum ir_intrinsic {
     IR_INTRIN_BUFFER_IS_BOUNDS_QUERY,
     /* Sets dim kids[1]'s min and extent of buffer kids[0] to kids[2], kids[3]; int32 0. */
     IR_INTRIN_BUFFER_SET_BOUNDS,
+    /* kids[0], promised to lie in [kids[1], kids[2]] (Halide's unsafe_promise_clamped):
+     * bounds inference uses the promise, code generation evaluates kids[0] only. */
+    IR_INTRIN_PROMISE_CLAMPED,
 } ir_intrinsic;
-#define IR_INTRIN_NUM (IR_INTRIN_BUFFER_SET_BOUNDS + 1)
+#define IR_INTRIN_NUM (IR_INTRIN_PROMISE_CLAMPED + 1)
 
 typedef enum ir_for_type {
     IR_FOR_SERIAL,

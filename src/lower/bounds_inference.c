@@ -39,7 +39,7 @@ static const func_bound *find_bound(const hl_func *f, const char *var, bool esti
     const func_bound *found = NULL;
     for (int i = 0; i < f->sched.nbounds; i++) {
         const func_bound *b = &f->sched.bounds[i];
-        if (strcmp(b->var, var) == 0 && (b->is_estimate == estimate) && (b->extent || b->modulus))
+        if (strcmp(b->var, var) == 0 && b->is_estimate == estimate && b->extent)
             found = b;
     }
     return found;

@@ -172,6 +172,8 @@ static interval bounds_one(hl_ctx *ctx, const ir_node *e, const interval_scope *
     case IR_Call:
         if (e->op == IR_CALL_INTRINSIC && e->op2 == IR_INTRIN_LIKELY)
             return bounds(ctx, e->kids[0], scope);
+        if (e->op == IR_CALL_INTRINSIC && e->op2 == IR_INTRIN_PROMISE_CLAMPED)
+            return (interval){bounds(ctx, e->kids[1], scope).min, bounds(ctx, e->kids[2], scope).max};
         if (e->op == IR_CALL_INTRINSIC && e->op2 == IR_INTRIN_ABS && !ir_is_float(t)) {
             interval a = bounds(ctx, e->kids[0], scope);
             if (ir_is_uint(e->kids[0]->type)) return a;

@@ -75,6 +75,12 @@ static ir_node *sub(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, 
 static ir_node *mul(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Mul, a, b); }
 static ir_node *divide(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Div, a, b); }
 
+/* value, promised to lie within v's loop range. */
+static ir_node *promise_in(nest *n, ir_node *value, const nest_var *v) {
+    ir_node *args[3] = {value, v->min, sub(n, add(n, v->min, v->extent), i32(n, 1))};
+    return ir_call_intrinsic(n->ctx, ir_int(32), IR_INTRIN_PROMISE_CLAMPED, 3, args);
+}
+
 static void apply_split(nest *n, const func_split *sp) {
     hl_ctx *ctx = n->ctx;
     if (sp->kind == FUNC_FUSE) {
@@ -83,8 +89,9 @@ static void apply_split(nest *n, const func_split *sp) {
         add_var(n, sp->old_var, qualify(n, inner.qualified, sp->old_var), i32(n, 0),
                 mul(n, inner.extent, outer.extent));
         ir_node *fused = var_of(n, sp->old_var);
-        add_let(n, inner_full, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min));
-        add_let(n, outer_full, add(n, divide(n, fused, inner.extent), outer.min));
+        /* The promise tells bounds inference what the division cannot show. */
+        add_let(n, inner_full, promise_in(n, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min), &inner));
+        add_let(n, outer_full, promise_in(n, add(n, divide(n, fused, inner.extent), outer.min), &outer));
         return;
     }
     nest_var old = *find_var(n, sp->old_var);

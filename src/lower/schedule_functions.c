@@ -92,6 +92,47 @@ static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
     return s;
 }
 
+/* Every use of a computed Func must be inside its "consume" part. */
+typedef struct legality_state {
+    const hl_func *f;
+    int inside;              /* depth of "consume f" nodes around the walk */
+    const char *producing;   /* the Func whose loops the walk is in */
+    const char *bad_user;
+} legality_state;
+
+static void check_use(ir_visitor *v, const ir_node *n) {
+    legality_state *st = v->state;
+    if (st->bad_user) return;
+    if (n->kind == IR_ProducerConsumer) {
+        bool consume_f = !n->op && strcmp(n->name, st->f->name) == 0;
+        const char *saved = st->producing;
+        if (n->op) st->producing = n->name;
+        st->inside += consume_f;
+        ir_visit_kids(v, n);
+        st->inside -= consume_f;
+        st->producing = saved;
+        return;
+    }
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE && n->ref == st->f && !st->inside)
+        st->bad_user = st->producing ? st->producing : "the pipeline";
+    ir_visit_kids(v, n);
+}
+
+static void check_legal(lower_state *ls, const lower_func *lf, const ir_node *s) {
+    hl_ctx *ctx = ls->ctx;
+    legality_state st = {lf->func, 0, NULL, NULL};
+    ir_visitor v = {ctx, check_use, &st};
+    ir_visit(&v, s);
+    if (!st.bad_user) return;
+    const func_level *l = &lf->func->sched.compute;
+    user_error(ctx,
+               "Func \"%s\" is computed at an invalid location: %s.compute_at(%s, %s). \"%s\" is "
+               "used by %s outside that loop; compute it at a loop that encloses every use (or "
+               "compute_root()).",
+               lf->func->name, lf->func->name, l->func ? l->func : "?", l->var ? l->var : "?",
+               lf->func->name, st.bad_user);
+}
+
 ir_node *lower_schedule_functions(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
     lower_find_functions(ls);
@@ -104,5 +145,7 @@ ir_node *lower_schedule_functions(lower_state *ls, ir_node *s) {
         else if (!lf->inlined)
             s = place(ls, lf, s);
     }
+    for (int i = 0; i < ls->nfuncs; i++)
+        if (!ls->funcs[i].inlined && !ls->funcs[i].is_output) check_legal(ls, &ls->funcs[i], s);
     return s;
 }

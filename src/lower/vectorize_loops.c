@@ -342,6 +342,7 @@ static bool lanewise_call(const ir_node *e) {
     case IR_INTRIN_ABS:
     case IR_INTRIN_ABSD:
     case IR_INTRIN_LIKELY:
+    case IR_INTRIN_PROMISE_CLAMPED:
     case IR_INTRIN_RETURN_SECOND: return true;
     case IR_INTRIN_BUFFER_GET_HOST:
     case IR_INTRIN_BUFFER_GET_MIN:

@@ -91,6 +91,14 @@ int halide_error_explicit_condition_failed(void *user_context, const char *messa
     return halide_error_code_requirement_failed;
 }
 
+int halide_error_explicit_bounds_too_small(void *user_context, const char *func_name,
+                                           const char *var_name, int min_bound, int max_bound,
+                                           int min_required, int max_required) {
+    report(user_context, "Bounds given for %s in %s (from %d to %d) do not cover required region "
+               "(from %d to %d)", var_name, func_name, min_bound, max_bound, min_required, max_required);
+    return halide_error_code_explicit_bounds_too_small;
+}
+
 int halide_error_constraint_violated(void *user_context, const char *var, int val,
                                      const char *constrained_var, int constrained_val) {
     report(user_context, "Constraint violated: %s (%d) == %s (%d)", var, val, constrained_var,
