@@ -3,7 +3,8 @@
  * Assumes: a non-NULL user_context passed to these hooks is a jit_user_context (the JIT
  * always passes one; AOT programs that pass their own context override halide_error).
  * Guarantees: never allocates, never fails; JIT messages accumulate (newline separated,
- * cut at the buffer's end) so that the caller can raise them as one exception.
+ * cut at the buffer's end, under a spin lock as parallel tasks may report at once) so that
+ * the caller can raise them as one exception.
  */
 #include "runtime_internal.h"
 
@@ -26,9 +27,12 @@ void halide_default_error(void *user_context, const char *msg) {
         return;
     }
     jit_user_context *uc = user_context;
+    while (__atomic_exchange_n(&uc->lock, 1, __ATOMIC_ACQUIRE)) {
+    }
     if (uc->error_len >= sizeof uc->error) uc->error_len = sizeof uc->error - 1;
     if (uc->error_len > 0 && uc->error[uc->error_len - 1] != '\n') append(uc, "\n", 1);
     append(uc, msg, strlen(msg));
+    __atomic_store_n(&uc->lock, 0, __ATOMIC_RELEASE);
 }
 
 void halide_default_print(void *user_context, const char *msg) {

@@ -25,6 +25,7 @@
 typedef struct jit_user_context {
     char error[4096];
     size_t error_len;
+    int lock; /* taken with __atomic builtins: tasks of a parallel loop may fail together */
 } jit_user_context;
 
 /* Hooks (weak) and their default implementations. */
