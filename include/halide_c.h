@@ -167,6 +167,10 @@ hl_status hl_func_define(hl_func *f, int nargs, hl_expr *const *args, int nvalue
 /* f[args] as an Expr (a call to value value_index). */
 hl_status hl_func_call(hl_func *f, int nargs, hl_expr *const *args, int value_index,
                        hl_expr **out);
+/* f.in_(consumer) (consumer NULL: every consumer) and f.clone_in(consumer): a Func that
+ * stands in for f in the consumer's calls (new reference; the same one when asked again). */
+hl_status hl_func_in(hl_func *f, const char *consumer, hl_func **out);
+hl_status hl_func_clone_in(hl_func *f, const char *consumer, hl_func **out);
 /* b[args] as an Expr: a call to an input buffer. */
 hl_status hl_buffer_call(hl_buffer *b, int nargs, hl_expr *const *args, hl_expr **out);
 /* The pure definition's value i, borrowed (NULL when undefined). */

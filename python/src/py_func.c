@@ -15,6 +15,8 @@
  */
 #include "py_state.h"
 
+#include <stdbool.h>
+
 static hl_func *func_of(PyObject *self) { return ((py_func_object *)self)->func; }
 
 static int func_init(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -344,6 +346,43 @@ static PyObject *func_compile_to_lowered_stmt(PyObject *self, PyObject *args, Py
     Py_RETURN_NONE;
 }
 
+/* ---- Wrappers ---------------------------------------------------------------------------- */
+
+/* A new Func object for f (steals the reference). */
+static PyObject *func_wrap(py_state *st, hl_func *f) {
+    py_func_object *o = (py_func_object *)PyType_GenericAlloc(st->Func, 0);
+    if (!o) {
+        hl_func_release(f);
+        return NULL;
+    }
+    o->func = f;
+    return (PyObject *)o;
+}
+
+static PyObject *wrapper_of(PyObject *self, PyObject *args, bool clone) {
+    py_state *st = py_state_of(self);
+    PyObject *consumer = NULL;
+    if (!PyArg_ParseTuple(args, clone ? "O:clone_in" : "|O:in_", &consumer)) return NULL;
+    if (consumer && PyList_Check(consumer) && PyList_GET_SIZE(consumer) == 1)
+        consumer = PyList_GET_ITEM(consumer, 0);
+    const char *name = NULL;
+    if (consumer && consumer != Py_None) {
+        if (!PyObject_TypeCheck(consumer, st->Func)) {
+            PyErr_Format(PyExc_TypeError, "%s() takes a Func, not %.100s", clone ? "clone_in" : "in_",
+                         Py_TYPE(consumer)->tp_name);
+            return NULL;
+        }
+        name = hl_func_name(((py_func_object *)consumer)->func);
+    }
+    hl_func *w;
+    hl_status s = clone ? hl_func_clone_in(func_of(self), name, &w) : hl_func_in(func_of(self), name, &w);
+    if (s != HL_OK) return py_raise_status(st, s);
+    return func_wrap(st, w);
+}
+
+static PyObject *func_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, false); }
+static PyObject *func_clone_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, true); }
+
 /* ---- Queries ---------------------------------------------------------------------------------- */
 
 static int require_defined(py_state *st, hl_func *f) {
@@ -469,6 +508,11 @@ static PyMethodDef func_methods[] = {
     {"value", func_value, METH_NOARGS, NULL},
     {"values", func_values, METH_NOARGS, NULL},
     {"has_update_definition", func_false, METH_NOARGS, NULL},
+    {"in_", func_in, METH_VARARGS,
+     "in_(consumer=None): a wrapper Func that stands in for this one in consumer's calls (all "
+     "consumers' when None)."},
+    {"clone_in", func_clone_in, METH_VARARGS,
+     "clone_in(consumer): a copy of this Func used by consumer only."},
     {"split", KW py_func_split, METH_VARARGS | METH_KEYWORDS,
      "split(old, outer, inner, factor, tail=TailStrategy.Auto): split a loop in two."},
     {"fuse", py_func_fuse, METH_VARARGS, "fuse(inner, outer, fused): join two loops."},

@@ -208,6 +208,9 @@ typedef enum ir_ref_kind {
     IR_REF_NONE,
     IR_REF_FUNC,   /* hl_func */
     IR_REF_BUFFER, /* hl_buffer */
+    /* hl_func, not counted: a wrapper's call to the Func that owns the wrapper (the owner
+     * keeps the wrapper alive; see lang/wrappers.c). */
+    IR_REF_FUNC_WEAK,
 } ir_ref_kind;
 
 static inline bool ir_is_stmt(const ir_node *n) { return n->kind >= IR_LetStmt; }

@@ -59,6 +59,7 @@ static void clear_definition(hl_func *f) {
 void hl_func_release(hl_func *f) {
     if (!f || --f->refs > 0) return;
     realize_free_cache(f);
+    func_drop_wrappers(f);
     clear_definition(f);
     func_schedule_free(&f->sched);
     pthread_mutex_destroy(&f->lock);
@@ -127,7 +128,7 @@ typedef struct {
 
 static void find_call(ir_visitor *v, const ir_node *n) {
     calls_state *s = v->state;
-    if (n->kind == IR_Call && n->ref_kind == IR_REF_FUNC && n->ref == s->f) s->found = true;
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE && n->ref == s->f) s->found = true;
     if (!s->found) ir_visit_kids(v, n);
 }
 

@@ -65,6 +65,8 @@ struct hl_func {
     int nvalues;
     ir_node **values; /* heap Exprs, one per tuple element; NULL when undefined */
     func_schedule sched;  /* of the pure definition; reset by each definition */
+    int nwrappers;
+    struct func_wrapper *wrappers; /* in_() and clone_in() Funcs, owned */
     pthread_mutex_t lock; /* guards jit */
     jit_pipeline *jit;    /* compiled pipeline cache, or NULL */
 };
@@ -74,6 +76,21 @@ struct hl_func {
 unsigned long func_definition_generation(void);
 /* Called by every definition and schedule change. */
 void func_bump_generation(void);
+
+/* A Func that stands in for this one in calls from `consumer` (every consumer but the
+ * wrapper itself when consumer is NULL): made by in_() (calls this Func) or clone_in() (a
+ * copy of its definition). */
+typedef struct func_wrapper {
+    char *consumer;
+    hl_func *wrapper;
+    bool is_clone;
+} func_wrapper;
+
+/* The Func that calls from `caller` to `callee` go to (callee itself when no wrapper). */
+hl_func *func_redirect(hl_func *callee, const hl_func *caller);
+/* Releases f's wrappers; one that someone else still holds gets a copy of f's definition
+ * so that it stays meaningful without f (wrappers.c). */
+void func_drop_wrappers(hl_func *f);
 
 /* Resets the schedule to the default for f's pure arguments (loops in argument order,
  * inline, storage in argument order); frees the previous one. 0, or -1 when out of memory

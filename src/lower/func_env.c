@@ -16,12 +16,14 @@
 typedef struct {
     lower_state *ls;
     int cap;
+    const hl_func *caller; /* whose definition is being visited */
 } env_state;
 
 static void add_func(env_state *st, hl_func *f);
 
 static void visit_calls(ir_visitor *v, const ir_node *n) {
-    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE) add_func(v->state, n->ref);
+    env_state *st = v->state;
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE) add_func(st, func_redirect(n->ref, st->caller));
     ir_visit_kids(v, n);
 }
 
@@ -38,7 +40,10 @@ static void add_func(env_state *st, hl_func *f) {
     /* Mark as being visited by reserving nothing: pure definitions are acyclic (a Func can
      * only call Funcs defined before it), so plain post-order terminates. */
     ir_visitor v = {ctx, visit_calls, st};
+    const hl_func *saved = st->caller;
+    st->caller = f;
     for (int i = 0; i < f->nvalues; i++) ir_visit(&v, f->values[i]);
+    st->caller = saved;
     for (int i = 0; i < ls->nfuncs; i++)
         if (ls->funcs[i].func == f) return;
     if (ls->nfuncs == st->cap) {
@@ -56,12 +61,19 @@ static void add_func(env_state *st, hl_func *f) {
     lf->values = NULL;
 }
 
-/* Replaces calls to inlined Funcs by their (recursively inlined) bodies. */
+typedef struct {
+    lower_state *ls;
+    const hl_func *caller;
+} inline_state;
+
+/* Routes calls through wrappers (in_, clone_in) and replaces calls to inlined Funcs by
+ * their (recursively inlined) bodies. */
 static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
     if (n->kind != IR_Call || n->op != IR_CALL_HALIDE) return ir_mutate_kids(m, n);
-    lower_state *ls = m->state;
+    inline_state *is = m->state;
+    lower_state *ls = is->ls;
     hl_ctx *ctx = m->ctx;
-    hl_func *g = n->ref;
+    hl_func *g = func_redirect(n->ref, is->caller);
     lower_func *lg = lower_find_func(ls, g->name);
     internal_assert(ctx, lg, "call to %s, which is not in the pipeline", g->name);
     ir_node **args = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(n->nkids ? n->nkids : 1));
@@ -70,7 +82,13 @@ static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
         args[i] = ir_mutate(m, n->kids[i]);
         changed |= args[i] != n->kids[i];
     }
-    if (!lg->inlined) return changed ? ir_copy_with_kids(ctx, n, args) : n;
+    if (!lg->inlined) {
+        if (g == n->ref) return changed ? ir_copy_with_kids(ctx, n, args) : n;
+        ir_node *call = ir_call(ctx, n->type, g->name, IR_CALL_HALIDE, n->nkids, args);
+        call->op2 = n->op2;
+        ir_set_ref(call, IR_REF_FUNC, g);
+        return call;
+    }
     /* The callee's values are already inlined (realization order). */
     return ir_substitute_many(ctx, lg->values[n->op2], g->nargs, (const char *const *)g->args, args);
 }
@@ -100,7 +118,7 @@ static void check_level(lower_state *ls, const lower_func *lf, const func_level 
 }
 
 void lower_find_functions(lower_state *ls) {
-    env_state st = {ls, 0};
+    env_state st = {ls, 0, NULL};
     ls->nfuncs = 0;
     for (int o = 0; o < ls->noutputs; o++) {
         user_assert(ls->ctx, hl_func_defined(ls->outputs[o]), "Can't realize undefined Func %s",
@@ -110,10 +128,12 @@ void lower_find_functions(lower_state *ls) {
                         "Func %s is listed twice among the outputs of a Pipeline", ls->outputs[o]->name);
         add_func(&st, ls->outputs[o]);
     }
-    ir_mutator m = {ls->ctx, inline_calls, ls};
+    inline_state is = {ls, NULL};
+    ir_mutator m = {ls->ctx, inline_calls, &is};
     for (int i = 0; i < ls->nfuncs; i++) {
         lower_func *lf = &ls->funcs[i];
         const hl_func *f = lf->func;
+        is.caller = f;
         lf->values = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)f->nvalues);
         for (int v = 0; v < f->nvalues; v++) lf->values[v] = ir_mutate(&m, f->values[v]);
     }
