@@ -181,6 +181,9 @@ hl_status hl_func_compile_jit(hl_func *f);
 /* Computes f over the region of the output buffers (one per value), which must have the
  * Func's dimensionality and value types. */
 hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs);
+/* A bounds query: outputs without memory (hl_buffer_new_bounds_query) get the region the
+ * pipeline would write set as their dims; nothing is computed. */
+hl_status hl_func_bounds_query(hl_func *f, int noutputs, hl_buffer *const *outputs);
 /* The loop nest as text, as Func.print_loop_nest prints it. */
 hl_status hl_func_loop_nest(hl_func *f, char **out);
 /* The lowered statement as text (for compile_to_lowered_stmt and tests). */
@@ -197,6 +200,7 @@ hl_func *hl_pipeline_output(const hl_pipeline *p, int i); /* borrowed */
 hl_status hl_pipeline_compile_jit(hl_pipeline *p);
 /* Realizes into one buffer per value of each output, in order. */
 hl_status hl_pipeline_realize(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers);
+hl_status hl_pipeline_bounds_query(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers);
 hl_status hl_pipeline_loop_nest(hl_pipeline *p, char **out);
 hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out);
 

@@ -263,46 +263,77 @@ PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what) {
     }
     int total = 0;
     for (int o = 0; o < t->noutputs; o++) total += hl_func_num_values(t->outputs[o]);
-    PyObject *buffers = PyList_New(total);
-    if (!buffers) {
+    if (total > 64) {
         Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "too many output buffers");
         return NULL;
     }
+    /* A bounds query first: a split tail may write beyond the requested region (RoundUp,
+     * ShiftInwards on a small output). Buffers cover what is written and are cropped back
+     * to the request, as Halide's realize does. */
+    hl_buffer *query[64] = {0}, *full[64] = {0};
+    int dims_of[64];
+    hl_status s = HL_OK;
     int k = 0;
-    for (int o = 0; o < t->noutputs; o++) {
+    for (int o = 0; o < t->noutputs && s == HL_OK; o++) {
         hl_func *f = t->outputs[o];
         int dims = hl_func_dimensions(f);
         if (sizes_of(st, seq, dims, hl_func_name(f), extents) < 0) {
-            Py_DECREF(seq);
-            Py_DECREF(buffers);
-            return NULL;
+            s = HL_ERROR_USER;
+            break;
         }
-        for (int v = 0; v < hl_func_num_values(f); v++, k++) {
-            hl_buffer *b;
-            hl_status s = hl_buffer_new(hl_func_value_type(f, v), dims, extents, NULL, &b);
-            PyObject *item = s == HL_OK ? py_buffer_wrap(st, b) : py_raise_status(st, s);
-            if (!item) {
-                Py_DECREF(seq);
-                Py_DECREF(buffers);
-                return NULL;
-            }
-            PyList_SET_ITEM(buffers, k, item);
+        for (int v = 0; v < hl_func_num_values(f) && s == HL_OK; v++, k++) {
+            dims_of[k] = dims;
+            s = hl_buffer_new_bounds_query(hl_func_value_type(f, v), dims, extents, &query[k]);
         }
     }
     Py_DECREF(seq);
-    PyObject *r = realize_into(st, t, buffers);
-    if (!r) {
-        Py_DECREF(buffers);
-        return NULL;
+    bool raised = s == HL_ERROR_USER && PyErr_Occurred();
+    if (s == HL_OK) s = t->compile(t->target);
+    if (s == HL_OK) s = t->bounds_query(t->target, total, query);
+    for (int i = 0; i < total && s == HL_OK; i++) {
+        halide_buffer_t *q = hl_buffer_raw(query[i]);
+        int32_t mins[64], exts[64];
+        for (int d = 0; d < dims_of[i]; d++) {
+            mins[d] = q->dim[d].min;
+            exts[d] = q->dim[d].extent;
+            if (mins[d] > 0) { /* never smaller than the request */
+                exts[d] += mins[d];
+                mins[d] = 0;
+            }
+            if (mins[d] + exts[d] < extents[d]) exts[d] = extents[d] - mins[d];
+        }
+        s = hl_buffer_new(hl_type_make(q->type.code, q->type.bits, 1), dims_of[i], exts, mins, &full[i]);
     }
-    Py_DECREF(r);
-    PyObject *result = total == 1 ? Py_NewRef(PyList_GET_ITEM(buffers, 0)) : PyList_AsTuple(buffers);
-    Py_DECREF(buffers);
+    PyObject *buffers = s == HL_OK ? PyList_New(total) : NULL;
+    for (int i = 0; buffers && i < total; i++) {
+        hl_buffer_retain(full[i]);
+        PyObject *item = py_buffer_wrap(st, full[i]);
+        if (!item) Py_CLEAR(buffers);
+        else PyList_SET_ITEM(buffers, i, item);
+    }
+    PyObject *r = buffers ? realize_into(st, t, buffers) : NULL;
+    Py_XDECREF(r);
+    /* Crop back to the requested region [0, extent). */
+    for (int i = 0; r && i < total && s == HL_OK; i++)
+        for (int d = 0; d < dims_of[i] && s == HL_OK; d++) s = hl_buffer_crop(full[i], d, 0, extents[d]);
+    PyObject *result = NULL;
+    if (r && s == HL_OK) {
+        result = total == 1 ? Py_NewRef(PyList_GET_ITEM(buffers, 0)) : PyList_AsTuple(buffers);
+    } else if (!PyErr_Occurred() && !raised) {
+        py_raise_status(st, s);
+    }
+    Py_XDECREF(buffers);
+    for (int i = 0; i < total; i++) {
+        hl_buffer_release(query[i]);
+        hl_buffer_release(full[i]);
+    }
     return result;
 }
 
 static hl_status compile_func(void *f) { return hl_func_compile_jit(f); }
 static hl_status realize_func(void *f, int n, hl_buffer *const *b) { return hl_func_realize(f, n, b); }
+static hl_status query_func(void *f, int n, hl_buffer *const *b) { return hl_func_bounds_query(f, n, b); }
 
 static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
     py_state *st = py_state_of(self);
@@ -310,7 +341,7 @@ static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
     PyObject *what = NULL, *target = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:realize", kwlist, &what, &target)) return NULL;
     hl_func *f = func_of(self);
-    py_realize_target t = {f, compile_func, realize_func, 1, &f};
+    py_realize_target t = {f, compile_func, realize_func, query_func, 1, &f};
     return py_realize(st, &t, what);
 }
 

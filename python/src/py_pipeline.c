@@ -93,6 +93,7 @@ static int require(py_state *st, PyObject *self) {
 
 static hl_status compile_pipeline(void *p) { return hl_pipeline_compile_jit(p); }
 static hl_status realize_pipeline(void *p, int n, hl_buffer *const *b) { return hl_pipeline_realize(p, n, b); }
+static hl_status query_pipeline(void *p, int n, hl_buffer *const *b) { return hl_pipeline_bounds_query(p, n, b); }
 
 static PyObject *pipeline_realize(PyObject *self, PyObject *args, PyObject *kwds) {
     py_state *st = py_state_of(self);
@@ -104,7 +105,7 @@ static PyObject *pipeline_realize(PyObject *self, PyObject *args, PyObject *kwds
     hl_func *outputs[256];
     int n = hl_pipeline_num_outputs(p);
     for (int i = 0; i < n; i++) outputs[i] = hl_pipeline_output(p, i);
-    py_realize_target t = {p, compile_pipeline, realize_pipeline, n, outputs};
+    py_realize_target t = {p, compile_pipeline, realize_pipeline, query_pipeline, n, outputs};
     return py_realize(st, &t, what);
 }
 

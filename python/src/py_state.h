@@ -81,6 +81,7 @@ typedef struct py_realize_target {
     void *target;
     hl_status (*compile)(void *target);
     hl_status (*realize)(void *target, int n, hl_buffer *const *buffers);
+    hl_status (*bounds_query)(void *target, int n, hl_buffer *const *buffers);
     int noutputs;
     hl_func *const *outputs;
 } py_realize_target;

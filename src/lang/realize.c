@@ -185,7 +185,8 @@ static int total_values(const pipeline_view *view) {
     return n;
 }
 
-static hl_status check_outputs(const pipeline_view *view, int n, hl_buffer *const *buffers) {
+static hl_status check_outputs(const pipeline_view *view, int n, hl_buffer *const *buffers,
+                               bool query) {
     if (n != total_values(view)) {
         if (view->noutputs == 1)
             return fail(HL_ERROR_USER, "Func %s has %d value%s but is being realized into %d buffer%s",
@@ -212,7 +213,7 @@ static hl_status check_outputs(const pipeline_view *view, int n, hl_buffer *cons
                             "realization with %d dimension%s",
                             f->name, f->nargs, f->nargs == 1 ? "" : "s", raw->dimensions,
                             raw->dimensions == 1 ? "" : "s");
-            if (!raw->host)
+            if (!raw->host && !query)
                 return fail(HL_ERROR_USER, "Func %s is being realized into a buffer with no memory", f->name);
             for (int d = 0; d < raw->dimensions; d++)
                 if (raw->dim[d].extent != first->dim[d].extent || raw->dim[d].min != first->dim[d].min)
@@ -223,8 +224,9 @@ static hl_status check_outputs(const pipeline_view *view, int n, hl_buffer *cons
     return HL_OK;
 }
 
-static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buffers) {
-    hl_status status = check_outputs(view, n, buffers);
+/* Runs the pipeline; with `query`, the buffers may have no memory (bounds query). */
+static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buffers, bool query) {
+    hl_status status = check_outputs(view, n, buffers, query);
     if (status != HL_OK) return status;
     jit_pipeline *p;
     status = acquire(view, &p);
@@ -276,7 +278,12 @@ hl_status hl_func_lowered_stmt(hl_func *f, char **out) {
 
 hl_status hl_func_realize(hl_func *f, int noutputs, hl_buffer *const *outputs) {
     pipeline_view v = func_view(&f);
-    return realize(&v, noutputs, outputs);
+    return realize(&v, noutputs, outputs, false);
+}
+
+hl_status hl_func_bounds_query(hl_func *f, int noutputs, hl_buffer *const *outputs) {
+    pipeline_view v = func_view(&f);
+    return realize(&v, noutputs, outputs, true);
 }
 
 /* ---- Pipelines ------------------------------------------------------------------------------ */
@@ -341,5 +348,10 @@ hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out) {
 
 hl_status hl_pipeline_realize(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers) {
     pipeline_view v = view_of(p);
-    return realize(&v, nbuffers, buffers);
+    return realize(&v, nbuffers, buffers, false);
+}
+
+hl_status hl_pipeline_bounds_query(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers) {
+    pipeline_view v = view_of(p);
+    return realize(&v, nbuffers, buffers, true);
 }

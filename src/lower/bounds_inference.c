@@ -12,6 +12,8 @@
  *     what is needed);
  *   - every Realize gets the box of what its body provides (which covers the region and
  *     any round-up of split tails) as its bounds;
+ *   - in a bounds query (some buffer argument has no memory), the boxes are written into
+ *     those buffers' dims instead and nothing is computed;
  *   - asserts, guarded by a non-empty output, check that each input buffer holds the box
  *     the pipeline reads (halide_error_access_out_of_bounds, "Input buffer b") and that
  *     the output buffer holds the box written ("Output buffer f"); inputs are recorded in
@@ -139,8 +141,11 @@ static ir_node *bound_realize(ir_mutator *m, ir_node *n) {
         user_assert(ctx, b.used && interval_is_bounded(b.d[d]),
                     "Can't find the bounds of the storage of %s in dimension %d", f->name, d);
         ir_node *min = simplify_expr(ctx, b.d[d].min);
+        /* A region can be empty (e.g. a guarded tail iteration): never a negative size. */
         ir_node *extent = simplify_expr(
-            ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min), i32(ctx, 1)));
+            ctx, ir_binary(ctx, IR_Max,
+                           ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min), i32(ctx, 1)),
+                           i32(ctx, 0)));
         ir_set_kid(r, 2 + 2 * d, min);
         ir_set_kid(r, 3 + 2 * d, extent);
     }
@@ -202,6 +207,23 @@ static ir_node *check_box(hl_ctx *ctx, const char *label, const char *buffer, bo
     return checks;
 }
 
+/* Adds "if b is a bounds query, set its dims to the box" to *answers and "b is a query" to
+ * the disjunction *query. */
+static void answer_query(hl_ctx *ctx, const char *buffer, box b, ir_node **query, ir_node **answers) {
+    ir_node *handle = ir_var(ctx, ir_handle(), ctx_printf(ctx, "%s.buffer", buffer));
+    ir_node *is_query = ir_call_intrinsic(ctx, ir_bool(), IR_INTRIN_BUFFER_IS_BOUNDS_QUERY, 1, &handle);
+    *query = *query ? ir_binary(ctx, IR_Or, *query, is_query) : is_query;
+    ir_node *sets = NULL;
+    for (int d = 0; d < b.dims; d++) {
+        ir_node *lo = simplify_expr(ctx, b.d[d].min);
+        ir_node *extent = simplify_expr(ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, lo), i32(ctx, 1)));
+        ir_node *args[4] = {handle, i32(ctx, d), lo, extent};
+        ir_node *set = ir_call_intrinsic(ctx, ir_int(32), IR_INTRIN_BUFFER_SET_BOUNDS, 4, args);
+        sets = ir_block(ctx, sets, ir_evaluate(ctx, set));
+    }
+    if (sets) *answers = ir_block(ctx, *answers, ir_if(ctx, is_query, sets, NULL));
+}
+
 ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
 
@@ -235,7 +257,7 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     buffers_state bs = {ls, NULL, 0, 0};
     ir_visitor v = {ctx, find_buffers, &bs};
     ir_visit(&v, s);
-    ir_node *checks = NULL;
+    ir_node *checks = NULL, *query = NULL, *answers = NULL;
     ls->inputs = ctx_alloc(ctx, sizeof(lower_input) * (size_t)(bs.n ? bs.n : 1));
     ls->ninputs = 0;
     for (int i = 0; i < bs.n; i++) {
@@ -250,6 +272,7 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
                         "(or a boundary condition) to keep the index in range.",
                         u->name, d);
         checks = ir_block(ctx, checks, check_box(ctx, "Input buffer", u->name, b));
+        answer_query(ctx, u->name, b, &query, &answers);
     }
     ir_node *nonempty = NULL;
     for (int o = 0; o < ls->noutputs; o++) {
@@ -258,8 +281,11 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
         for (int d = 0; d < out->nargs; d++)
             user_assert(ctx, interval_is_bounded(written.d[d]), "Can't find the region of %s that is written",
                         out->name);
-        for (int val = 0; val < out->nvalues; val++)
-            checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_buffer_name(ctx, out, val), written));
+        for (int val = 0; val < out->nvalues; val++) {
+            const char *name = lower_buffer_name(ctx, out, val);
+            checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", name, written));
+            answer_query(ctx, name, written, &query, &answers);
+        }
         /* An output another stage reads is read from its buffer. */
         box read = box_touched(ctx, whole, out, out->nargs, BOX_CALLS);
         if (read.used) {
@@ -275,5 +301,8 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
         }
     }
     if (checks && nonempty) checks = ir_if(ctx, nonempty, checks, NULL);
-    return ir_block(ctx, checks, whole);
+    ir_node *run = ir_block(ctx, checks, whole);
+    /* Bounds query: when any buffer argument has no memory, report regions and stop. */
+    if (!query) return run;
+    return ir_if(ctx, query, answers ? answers : simplify_make_no_op(ctx), run);
 }

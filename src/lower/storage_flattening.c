@@ -66,8 +66,10 @@ static ir_node *allocate(hl_ctx *ctx, const ir_node *realize, int value, ir_node
         stride = ir_binary(ctx, IR_Mul, stride, extent);
     }
     ir_node *s = ir_allocate(ctx, b, storage_type(f->values[value]->type), dims, extents, NULL, body);
-    for (int d = dims - 1; d >= 0; d--) {
+    /* Strides use other dimensions' extents: every extent is defined before any stride. */
+    for (int d = dims - 1; d >= 0; d--)
         s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.stride.%d", b, d), lets_stride[d], s);
+    for (int d = dims - 1; d >= 0; d--) {
         s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.extent.%d", b, d), realize->kids[3 + 2 * d], s);
         s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.min.%d", b, d), realize->kids[2 + 2 * d], s);
     }

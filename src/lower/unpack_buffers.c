@@ -32,9 +32,10 @@ static ir_node *dense_constraint(hl_ctx *ctx, const char *name, ir_node *body) {
     ir_node *args[5] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, field), stride,
                         ir_string_imm(ctx, "1"), one};
     ir_node *report = ir_call(ctx, ir_int(32), "halide_error_constraint_violated", IR_CALL_EXTERN, 5, args);
-    return ir_block(ctx, ir_assert_stmt(ctx, ir_binary(ctx, IR_EQ, stride, one), report,
-                                        halide_error_code_constraint_violated),
-                    body);
+    ir_node *handle = ir_var(ctx, ir_handle(), ctx_printf(ctx, "%s.buffer", name));
+    ir_node *is_query = ir_call_intrinsic(ctx, ir_bool(), IR_INTRIN_BUFFER_IS_BOUNDS_QUERY, 1, &handle);
+    ir_node *ok = ir_binary(ctx, IR_Or, is_query, ir_binary(ctx, IR_EQ, stride, one));
+    return ir_block(ctx, ir_assert_stmt(ctx, ok, report, halide_error_code_constraint_violated), body);
 }
 
 static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims, bool dense,

@@ -228,6 +228,9 @@ class LoopNest:
         self.nosplit = set()
         # loops stemming from the inner loop of a split (PredicateLoads may not split them)
         self.inner_derived = set()
+        # loops stemming from a ShiftInwards/Auto split: the reference Halide 21 computes wrong
+        # values when such a loop is split again with PredicateLoads, so we never do that
+        self.shift_derived = set()
 
     def splittable(self):
         return [d for d in self.dims if d in self.nameable and d not in self.nosplit]
@@ -250,7 +253,8 @@ class ScheduleDrawer:
         self.lo = min(m[0] for m in mins)
         self.span = max(m[0] + w for m, (w, _) in zip(mins, sizes)) - self.lo
         self.span_y = max(h for _, h in sizes)
-        self.factor_product = {}
+        self.factor_product = {}  # func index -> product of its split factors
+        self.align = {}  # func index -> largest align_bounds modulus
         self.description = []
 
     def fresh(self, base):
@@ -272,8 +276,9 @@ class ScheduleDrawer:
     def tail(self, nest, fid, splits):
         """A tail strategy legal for the splits [(var, factor)] of Func `fid`."""
         inner = any(v in nest.inner_derived for v, _ in splits)
+        shifted = any(v in nest.shift_derived for v, _ in splits)
         if fid != self.out:
-            return self.rng.choice([t for t in TAILS_PRODUCER if not (inner and t == "PredicateLoads")])
+            return self.rng.choice([t for t in TAILS_PRODUCER if not ((inner or shifted) and t == "PredicateLoads")])
         # The output's footprint must stay inside the output buffer. Halide's bounds
         # inference does not see through predicates on loops made from an inner loop.
         fits = all(nest.extent[v] is not None and nest.extent[v] >= f for v, f in splits)
@@ -293,6 +298,8 @@ class ScheduleDrawer:
         nest.inner_derived.add(inner)
         if old in nest.inner_derived:
             nest.inner_derived.add(outer)
+        if tail in (None, "Auto", "ShiftInwards") or old in nest.shift_derived:
+            nest.shift_derived |= {outer, inner}
         self.factor_product[nest.fid] = self.factor_product.get(nest.fid, 1) * factor
         i = nest.dims.index(old)
         e = nest.extent.pop(old)
@@ -361,6 +368,8 @@ class ScheduleDrawer:
                 nest.nameable.add(fused)
                 if inner in nest.inner_derived or outer in nest.inner_derived:
                     nest.inner_derived.add(fused)
+                if inner in nest.shift_derived or outer in nest.shift_derived:
+                    nest.shift_derived.add(fused)
             elif kind == "reorder":
                 order = [d for d in nest.dims if d in nest.nameable]
                 rng.shuffle(order)
@@ -381,6 +390,8 @@ class ScheduleDrawer:
                     nest.nosplit.add(new)
                 if old in nest.inner_derived:
                     nest.inner_derived.add(new)
+                if old in nest.shift_derived:
+                    nest.shift_derived.add(new)
             else:
                 v = rng.choice([d for d in nest.dims if d in nest.nameable])
                 self.emit(fid, "serial", ("var", v))
@@ -507,17 +518,21 @@ class ScheduleDrawer:
         rng = self.rng
         # A bound must cover the region the consumers need: the stencil reach plus whatever the
         # consumers' splits round up or shift by, at most the product of their split factors.
-        slop = 4 * self.n + sum(p for g, p in self.factor_product.items() if g > fid)
-        if where == ROOT and slop <= 300 and rng.random() < 0.4:
+        slop = 8 + 4 * self.n
+        for g in range(fid, self.n):
+            slop *= self.factor_product.get(g, 1) + self.align.get(g, 0)
+        bounded = where == ROOT and slop <= 300 and rng.random() < 0.4
+        if bounded:
             if rng.random() < 0.5:
                 self.emit(fid, "bound", ("var", "x"), self.lo - slop, self.span + 2 * slop)
             else:
                 self.emit(fid, "bound_extent", ("var", "y"), self.span_y + 2 * slop)
-        if rng.random() < 0.25:
+        if not bounded and rng.random() < 0.25:
+            m = rng.choice([2, 4, 8])
+            self.align[fid] = m
             if rng.random() < 0.5:
-                self.emit(fid, "align_bounds", ("var", rng.choice(["x", "y"])), rng.choice([2, 4, 8]))
+                self.emit(fid, "align_bounds", ("var", rng.choice(["x", "y"])), m)
             else:
-                m = rng.choice([4, 8])
                 self.emit(fid, "align_bounds", ("var", rng.choice(["x", "y"])), m, rng.randrange(m))
         if rng.random() < 0.2:
             self.emit(fid, "align_storage", ("var", rng.choice(["x", "y"])), rng.choice([4, 8, 16]))
