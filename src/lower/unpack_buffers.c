@@ -24,10 +24,12 @@ static ir_node *report(hl_ctx *ctx, const char *fn, const char *buffer, ir_node 
     return ir_call(ctx, ir_int(32), fn, IR_CALL_EXTERN, 4, args);
 }
 
-/* Outputs must be dense in dimension 0 (Halide's default constraint stride.0 == 1). */
+/* Outputs must be dense in dimension 0 (Halide's default constraint stride.0 == 1): the
+ * check reads the field, and the code after it uses the constant 1, so that vectorized
+ * stores along x are dense. A bounds query is exempt (its strides are not used). */
 static ir_node *dense_constraint(hl_ctx *ctx, const char *name, ir_node *body) {
     const char *field = ctx_printf(ctx, "%s.stride.0", name);
-    ir_node *stride = ir_var(ctx, ir_int(32), field);
+    ir_node *stride = buffer_intrinsic(ctx, ir_int(32), IR_INTRIN_BUFFER_GET_STRIDE, name, 0);
     ir_node *one = ir_make_one(ctx, ir_int(32));
     ir_node *args[5] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, field), stride,
                         ir_string_imm(ctx, "1"), one};
@@ -40,7 +42,7 @@ static ir_node *dense_constraint(hl_ctx *ctx, const char *name, ir_node *body) {
 
 static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims, bool dense,
                            ir_node *body) {
-    if (dense && dims > 0) body = dense_constraint(ctx, name, body);
+
     static const struct {
         const char *field;
         ir_intrinsic id;
@@ -48,9 +50,12 @@ static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims
                   {"extent", IR_INTRIN_BUFFER_GET_EXTENT},
                   {"stride", IR_INTRIN_BUFFER_GET_STRIDE}};
     for (int d = dims - 1; d >= 0; d--)
-        for (int k = 2; k >= 0; k--)
-            body = ir_let_stmt(ctx, ctx_printf(ctx, "%s.%s.%d", name, fields[k].field, d),
-                               buffer_intrinsic(ctx, ir_int(32), fields[k].id, name, d), body);
+        for (int k = 2; k >= 0; k--) {
+            ir_node *value = dense && d == 0 && k == 2 ? ir_make_one(ctx, ir_int(32))
+                                                       : buffer_intrinsic(ctx, ir_int(32), fields[k].id, name, d);
+            body = ir_let_stmt(ctx, ctx_printf(ctx, "%s.%s.%d", name, fields[k].field, d), value, body);
+        }
+    if (dense && dims > 0) body = dense_constraint(ctx, name, body);
     body = ir_let_stmt(ctx, name, buffer_intrinsic(ctx, ir_handle(), IR_INTRIN_BUFFER_GET_HOST, name, -1),
                        body);
 
