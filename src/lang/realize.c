@@ -27,7 +27,18 @@ struct jit_pipeline {
     jit_module *module;
     int ninputs;
     hl_buffer **inputs;
+    uint64_t dense_inputs; /* bit i: input i was compiled assuming stride 1 in dimension 0 */
 };
+
+/* Which inputs are dense now (the first 64; later ones are never assumed dense). */
+static uint64_t dense_mask(const jit_pipeline *p) {
+    uint64_t mask = 0;
+    for (int i = 0; i < p->ninputs && i < 64; i++) {
+        const halide_buffer_t *raw = hl_buffer_raw(p->inputs[i]);
+        if (raw->dimensions > 0 && raw->dim[0].stride == 1) mask |= (uint64_t)1 << i;
+    }
+    return mask;
+}
 
 struct hl_pipeline {
     int32_t refs;
@@ -121,6 +132,7 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
     for (int i = 0; i < ls.ninputs; i++) {
         inputs[i] = ls.inputs[i].buffer;
         hl_buffer_retain(inputs[i]);
+        if (ls.inputs[i].dense && i < 64) heap->dense_inputs |= (uint64_t)1 << i;
     }
     job->made = heap;
 }
@@ -144,7 +156,7 @@ static hl_status acquire(const pipeline_view *view, jit_pipeline **out) {
     unsigned long generation = func_definition_generation();
     jit_pipeline *cached = *view->cache;
     hl_status status = HL_OK;
-    if (!cached || cached->generation != generation) {
+    if (!cached || cached->generation != generation || dense_mask(cached) != cached->dense_inputs) {
         compile_job job = {.view = view, .existing = cached};
         status = run_compile(&job);
         if (status == HL_OK && job.made) {

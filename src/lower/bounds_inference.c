@@ -264,7 +264,8 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
         buffer_use *u = &bs.found[i];
         halide_buffer_t *raw = hl_buffer_raw(u->buffer);
         ls->inputs[ls->ninputs++] = (lower_input){u->name, u->buffer,
-                                                  hl_type_make(raw->type.code, raw->type.bits, 1), u->dims};
+                                                  hl_type_make(raw->type.code, raw->type.bits, 1), u->dims,
+                                                  raw->dimensions > 0 && raw->dim[0].stride == 1};
         box b = box_touched(ctx, whole, u->buffer, u->dims, BOX_CALLS);
         for (int d = 0; d < u->dims; d++)
             user_assert(ctx, interval_is_bounded(b.d[d]),

@@ -17,6 +17,9 @@ typedef struct lower_input {
     hl_buffer *buffer;
     hl_type type;
     int dimensions;
+    /* Compiled assuming stride 1 in dimension 0 (checked at run time): true when the
+     * buffer is dense now; the JIT cache recompiles if that changes. */
+    bool dense;
 } lower_input;
 
 /* A Func of the pipeline, as lowering sees it. */

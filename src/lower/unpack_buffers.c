@@ -7,7 +7,8 @@
  * (halide_error_bad_type), one that it has the expected number of dimensions
  * (halide_error_bad_dimensions), and LetStmts reading its host pointer and dimension
  * fields. The dimension check comes before any dimension field is read. Output buffers
- * must also be dense in dimension 0 (stride 1), as Halide requires by default.
+ * must also be dense in dimension 0 (stride 1), as Halide requires by default; so must
+ * inputs that were dense when the pipeline was compiled (lower_input.dense).
  */
 #include "lower.h"
 #include "util/check.h"
@@ -93,7 +94,7 @@ ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s) {
             s = unpack_one(ctx, lower_buffer_name(ctx, f, v), f->values[v]->type, f->nargs, true, s);
     }
     for (int i = ls->ninputs - 1; i >= 0; i--)
-        s = unpack_one(ctx, ls->inputs[i].name, ls->inputs[i].type, ls->inputs[i].dimensions, false,
-                       s);
+        s = unpack_one(ctx, ls->inputs[i].name, ls->inputs[i].type, ls->inputs[i].dimensions,
+                       ls->inputs[i].dense, s);
     return s;
 }
