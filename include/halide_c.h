@@ -146,6 +146,8 @@ hl_status hl_expr_absd(hl_operand a, hl_operand b, hl_expr **out);
  * "round", "trunc", "erf", "hypot". Integer arguments are cast to float32. */
 hl_status hl_expr_math(const char *name, int n, const hl_operand *args, hl_expr **out);
 
+#include "hl_operators.h"
+
 /* ---- Funcs ---------------------------------------------------------------------------- */
 
 typedef struct hl_func hl_func;

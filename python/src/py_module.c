@@ -40,6 +40,7 @@ static int module_exec(PyObject *module) {
     if (py_buffer_init(module, st) < 0) return -1;
     if (py_func_init(module, st) < 0) return -1;
     if (py_ops_init(module, st) < 0) return -1;
+    if (py_ops_extra_init(module, st) < 0) return -1;
     if (py_pipeline_init(module, st) < 0) return -1;
     return 0;
 }

@@ -41,6 +41,7 @@ int py_expr_init(PyObject *module, py_state *st);
 int py_func_init(PyObject *module, py_state *st);
 int py_buffer_init(PyObject *module, py_state *st);
 int py_ops_init(PyObject *module, py_state *st);
+int py_ops_extra_init(PyObject *module, py_state *st);
 
 /* ---- Conversions shared by every type (py_convert.c) ---------------------------------- */
 
