@@ -206,6 +206,10 @@ hl_status hl_pipeline_bounds_query(hl_pipeline *p, int nbuffers, hl_buffer *cons
 hl_status hl_pipeline_loop_nest(hl_pipeline *p, char **out);
 hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out);
 
+/* ---- Params ---------------------------------------------------------------------------- */
+
+#include "hl_param.h"
+
 /* ---- Schedules ------------------------------------------------------------------------ */
 
 #include "hl_schedule.h"

@@ -42,6 +42,7 @@ static int module_exec(PyObject *module) {
     if (py_ops_init(module, st) < 0) return -1;
     if (py_ops_extra_init(module, st) < 0) return -1;
     if (py_pipeline_init(module, st) < 0) return -1;
+    if (py_param_init(module, st) < 0) return -1;
     return 0;
 }
 
@@ -55,6 +56,9 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(st->Pipeline);
     Py_VISIT(st->Buffer);
     Py_VISIT(st->Dimension);
+    Py_VISIT(st->Param);
+    Py_VISIT(st->ImageParam);
+    Py_VISIT(st->ParamDimension);
     return 0;
 }
 
@@ -68,6 +72,9 @@ static int module_clear(PyObject *module) {
     Py_CLEAR(st->Pipeline);
     Py_CLEAR(st->Buffer);
     Py_CLEAR(st->Dimension);
+    Py_CLEAR(st->Param);
+    Py_CLEAR(st->ImageParam);
+    Py_CLEAR(st->ParamDimension);
     return 0;
 }
 

@@ -22,7 +22,10 @@ typedef struct py_state {
     PyTypeObject *Func;
     PyTypeObject *Pipeline;
     PyTypeObject *Buffer;
-    PyTypeObject *Dimension;
+    PyTypeObject *Dimension;      /* BufferDimension: a snapshot of a Buffer's dimension */
+    PyTypeObject *Param;
+    PyTypeObject *ImageParam;
+    PyTypeObject *ParamDimension; /* halide.Dimension: an ImageParam's dimension, as Exprs */
 } py_state;
 
 /* Borrowed: the state of the module that defined `type` (or one of its bases). */
@@ -91,6 +94,7 @@ typedef struct py_realize_target {
  * output value, a tuple of Buffers otherwise, None when realizing into given Buffers. */
 PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what);
 int py_pipeline_init(PyObject *module, py_state *st);
+int py_param_init(PyObject *module, py_state *st);
 
 /* The scheduling methods of Func (py_schedule.c), listed in py_func.c's method table. */
 PyObject *py_func_split(PyObject *self, PyObject *args, PyObject *kwds);

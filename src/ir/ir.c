@@ -27,7 +27,8 @@ static const char *const intrinsic_names[IR_INTRIN_NUM] = {
     "_halide_buffer_get_stride", "_halide_buffer_get_dimensions",
     "_halide_buffer_get_type_code", "_halide_buffer_get_type_bits",
     "_halide_buffer_get_type_lanes", "_halide_buffer_is_bounds_query",
-    "_halide_buffer_set_bounds", "promise_clamped",
+    "_halide_buffer_set_bounds", "promise_clamped", "popcount", "count_leading_zeros",
+    "count_trailing_zeros", "print", "undef",
 };
 
 const char *ir_intrinsic_name(ir_intrinsic i) {
@@ -128,11 +129,13 @@ void ir_retain(ir_node *n) {
 static void retain_ref(ir_ref_kind kind, void *obj) {
     if (kind == IR_REF_FUNC) hl_func_retain(obj);
     else if (kind == IR_REF_BUFFER) hl_buffer_retain(obj);
+    else if (kind == IR_REF_PARAM) hl_param_retain(obj);
 }
 
 static void release_ref(ir_ref_kind kind, void *obj) {
     if (kind == IR_REF_FUNC) hl_func_release(obj);
     else if (kind == IR_REF_BUFFER) hl_buffer_release(obj);
+    else if (kind == IR_REF_PARAM) hl_param_release(obj);
 }
 
 void ir_set_kid(ir_node *n, int i, ir_node *kid) {

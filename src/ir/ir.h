@@ -172,8 +172,20 @@ typedef enum ir_intrinsic {
     /* kids[0], promised to lie in [kids[1], kids[2]] (Halide's unsafe_promise_clamped):
      * bounds inference uses the promise, code generation evaluates kids[0] only. */
     IR_INTRIN_PROMISE_CLAMPED,
+    /* Bit counts of an integer kids[0], of its type (LLVM ctpop/ctlz/cttz); of 0: the bit
+     * width for the two zero counts. Lane-wise. */
+    IR_INTRIN_POPCOUNT,
+    IR_INTRIN_COUNT_LEADING_ZEROS,
+    IR_INTRIN_COUNT_TRAILING_ZEROS,
+    /* Prints kids[1..] (scalars: numbers, bools, StringImms) separated by spaces and a
+     * newline through halide_print when the bool kids[0] is true; int32 0. Has a side
+     * effect: never lane-wise, never removed (print/print_when wrap it in return_second). */
+    IR_INTRIN_PRINT,
+    /* undef<type>(): no value; only meaningful as the value of an update definition (the
+     * site is left unchanged). Code generation rejects it as a user error. */
+    IR_INTRIN_UNDEF,
 } ir_intrinsic;
-#define IR_INTRIN_NUM (IR_INTRIN_PROMISE_CLAMPED + 1)
+#define IR_INTRIN_NUM (IR_INTRIN_UNDEF + 1)
 
 typedef enum ir_for_type {
     IR_FOR_SERIAL,
@@ -211,6 +223,7 @@ typedef enum ir_ref_kind {
     /* hl_func, not counted: a wrapper's call to the Func that owns the wrapper (the owner
      * keeps the wrapper alive; see lang/wrappers.c). */
     IR_REF_FUNC_WEAK,
+    IR_REF_PARAM,  /* hl_param (a Param's Variable, an ImageParam's call or field) */
 } ir_ref_kind;
 
 static inline bool ir_is_stmt(const ir_node *n) { return n->kind >= IR_LetStmt; }

@@ -10,6 +10,7 @@
  * can run (with the GIL released) while another thread replaces the cache.
  */
 #include "func.h"
+#include "param.h"
 #include "jit/jit.h"
 #include "lower/lower.h"
 #include "util/alloc.h"
@@ -26,7 +27,10 @@ struct jit_pipeline {
     uint64_t stmt_hash;
     jit_module *module;
     int ninputs;
-    hl_buffer **inputs;
+    hl_buffer **inputs;    /* a Buffer used directly, or NULL where the input is an ImageParam */
+    hl_param **image_params; /* the ImageParam of input i, or NULL */
+    int nparams;
+    hl_param **params;     /* scalar Params, in argument order */
     uint64_t dense_inputs; /* bit i: input i was compiled assuming stride 1 in dimension 0 */
 };
 
@@ -34,6 +38,7 @@ struct jit_pipeline {
 static uint64_t dense_mask(const jit_pipeline *p) {
     uint64_t mask = 0;
     for (int i = 0; i < p->ninputs && i < 64; i++) {
+        if (!p->inputs[i]) continue; /* ImageParams are checked by their constraints */
         const halide_buffer_t *raw = hl_buffer_raw(p->inputs[i]);
         if (raw->dimensions > 0 && raw->dim[0].stride == 1) mask |= (uint64_t)1 << i;
     }
@@ -65,8 +70,14 @@ static pipeline_view func_view(hl_func **slot) {
 static void pipeline_release(jit_pipeline *p) {
     if (!p || atomic_fetch_sub(&p->refs, 1) > 1) return;
     jit_free(p->module);
-    for (int i = 0; i < p->ninputs; i++) hl_buffer_release(p->inputs[i]);
+    for (int i = 0; i < p->ninputs; i++) {
+        hl_buffer_release(p->inputs[i]);
+        hl_param_release(p->image_params[i]);
+    }
+    for (int i = 0; i < p->nparams; i++) hl_param_release(p->params[i]);
     hl_free(p->inputs);
+    hl_free(p->image_params);
+    hl_free(p->params);
     hl_free(p);
 }
 
@@ -118,11 +129,22 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
     /* Nothing below raises: move the result to the heap. */
     jit_pipeline *heap = hl_calloc(1, sizeof *heap);
     hl_buffer **inputs = hl_calloc((size_t)(ls.ninputs ? ls.ninputs : 1), sizeof *inputs);
-    if (!heap || !inputs) {
+    hl_param **image_params = hl_calloc((size_t)(ls.ninputs ? ls.ninputs : 1), sizeof *image_params);
+    hl_param **params = hl_calloc((size_t)(ls.nparams ? ls.nparams : 1), sizeof *params);
+    if (!heap || !inputs || !image_params || !params) {
         hl_free(heap);
         hl_free(inputs);
+        hl_free(image_params);
+        hl_free(params);
         jit_free(module);
         ctx_raise(ctx, HL_ERROR_NOMEM, "Out of memory");
+    }
+    heap->image_params = image_params;
+    heap->params = params;
+    heap->nparams = ls.nparams;
+    for (int i = 0; i < ls.nparams; i++) {
+        params[i] = ls.params[i];
+        hl_param_retain(params[i]);
     }
     atomic_init(&heap->refs, 1);
     heap->module = module;
@@ -131,7 +153,9 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
     heap->inputs = inputs;
     for (int i = 0; i < ls.ninputs; i++) {
         inputs[i] = ls.inputs[i].buffer;
+        image_params[i] = ls.inputs[i].param;
         hl_buffer_retain(inputs[i]);
+        hl_param_retain(image_params[i]);
         if (ls.inputs[i].dense && i < 64) heap->dense_inputs |= (uint64_t)1 << i;
     }
     job->made = heap;
@@ -244,20 +268,35 @@ static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buf
     status = acquire(view, &p);
     if (status != HL_OK) return status;
 
-    int nargs = 1 + p->ninputs + n;
+    for (int i = 0; i < p->ninputs; i++)
+        if (!p->inputs[i] && !p->image_params[i]->bound) {
+            status = fail(HL_ERROR_USER, "ImageParam %s is not bound to a Buffer: call set() before realizing",
+                          p->image_params[i]->name);
+            pipeline_release(p);
+            return status;
+        }
+    int nargs = 1 + p->ninputs + p->nparams + n;
     void *small[16];
     void **args = nargs <= 16 ? small : hl_malloc(sizeof(void *) * (size_t)nargs);
+    param_value *values = hl_calloc((size_t)(p->nparams ? p->nparams : 1), sizeof *values);
     jit_user_context *uc = hl_calloc(1, sizeof *uc);
-    if (!args || !uc) {
+    if (!args || !uc || !values) {
         if (args != small) hl_free(args);
         hl_free(uc);
+        hl_free(values);
         pipeline_release(p);
         return fail(HL_ERROR_NOMEM, "Out of memory");
     }
     void *uc_value = uc;
     args[0] = &uc_value;
-    for (int i = 0; i < p->ninputs; i++) args[1 + i] = hl_buffer_raw(p->inputs[i]);
-    for (int i = 0; i < n; i++) args[1 + p->ninputs + i] = hl_buffer_raw(buffers[i]);
+    for (int i = 0; i < p->ninputs; i++)
+        args[1 + i] = hl_buffer_raw(p->inputs[i] ? p->inputs[i] : p->image_params[i]->bound);
+    /* Params are read now (a copy), so a concurrent set() does not tear a value. */
+    for (int i = 0; i < p->nparams; i++) {
+        values[i] = p->params[i]->value;
+        args[1 + p->ninputs + i] = &values[i];
+    }
+    for (int i = 0; i < n; i++) args[1 + p->ninputs + p->nparams + i] = hl_buffer_raw(buffers[i]);
 
     int32_t result = jit_entry(p->module)(args);
     if (result != 0) {
@@ -267,6 +306,7 @@ static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buf
     }
     if (args != small) hl_free(args);
     hl_free(uc);
+    hl_free(values);
     pipeline_release(p);
     return status;
 }

@@ -155,7 +155,8 @@ static ir_node *bound_realize(ir_mutator *m, ir_node *n) {
 /* ---- Buffer checks -------------------------------------------------------------------------- */
 
 typedef struct buffer_use {
-    hl_buffer *buffer;
+    void *target; /* hl_buffer or hl_param */
+    bool is_param;
     const char *name;
     int dims;
 } buffer_use;
@@ -164,27 +165,48 @@ typedef struct buffers_state {
     lower_state *ls;
     buffer_use *found;
     int n, cap;
+    hl_param **params;
+    int nparams, params_cap;
 } buffers_state;
+
+static void *grow(hl_ctx *ctx, void *old, int n, int *cap, size_t size) {
+    if (n < *cap) return old;
+    int bigger_cap = *cap ? *cap * 2 : 8;
+    void *bigger = ctx_alloc(ctx, size * (size_t)bigger_cap);
+    if (n) memcpy(bigger, old, size * (size_t)n);
+    *cap = bigger_cap;
+    return bigger;
+}
+
+static void note_buffer(hl_ctx *ctx, buffers_state *st, void *target, bool is_param, const char *name, int dims) {
+    for (int i = 0; i < st->n; i++) {
+        if (st->found[i].target == target) return;
+        user_assert(ctx, strcmp(st->found[i].name, name) != 0,
+                    "Two different buffers in one pipeline are both named \"%s\"", name);
+    }
+    st->found = grow(ctx, st->found, st->n, &st->cap, sizeof(buffer_use));
+    st->found[st->n++] = (buffer_use){target, is_param, name, dims};
+}
 
 static void find_buffers(ir_visitor *v, const ir_node *n) {
     buffers_state *st = v->state;
-    if (n->kind == IR_Call && n->op == IR_CALL_IMAGE) {
-        bool seen = false;
-        for (int i = 0; i < st->n; i++) {
-            if (st->found[i].buffer == n->ref) seen = true;
-            else
-                user_assert(v->ctx, strcmp(st->found[i].name, n->name) != 0,
-                            "Two different buffers in one pipeline are both named \"%s\"", n->name);
-        }
-        if (!seen) {
-            if (st->n == st->cap) {
-                int cap = st->cap ? st->cap * 2 : 8;
-                buffer_use *bigger = ctx_alloc(v->ctx, sizeof(buffer_use) * (size_t)cap);
-                if (st->n) memcpy(bigger, st->found, sizeof(buffer_use) * (size_t)st->n);
-                st->found = bigger;
-                st->cap = cap;
+    if (n->kind == IR_Call && n->op == IR_CALL_IMAGE)
+        note_buffer(v->ctx, st, n->ref, n->ref_kind == IR_REF_PARAM, n->name, n->nkids);
+    if (n->kind == IR_Variable && n->ref_kind == IR_REF_PARAM) {
+        hl_param *p = n->ref;
+        if (p->is_buffer) {
+            note_buffer(v->ctx, st, p, true, p->name, p->dimensions);
+        } else {
+            bool seen = false;
+            for (int i = 0; i < st->nparams; i++) {
+                if (st->params[i] == p) seen = true;
+                else user_assert(v->ctx, strcmp(st->params[i]->name, p->name) != 0,
+                                 "Two different Params in one pipeline are both named \"%s\"", p->name);
             }
-            st->found[st->n++] = (buffer_use){n->ref, n->name, n->nkids};
+            if (!seen) {
+                st->params = grow(v->ctx, st->params, st->nparams, &st->params_cap, sizeof(hl_param *));
+                st->params[st->nparams++] = p;
+            }
         }
     }
     ir_visit_kids(v, n);
@@ -254,19 +276,29 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     }
 
     /* Input and output checks, computed over the whole statement. */
-    buffers_state bs = {ls, NULL, 0, 0};
+    buffers_state bs = {ls, NULL, 0, 0, NULL, 0, 0};
     ir_visitor v = {ctx, find_buffers, &bs};
     ir_visit(&v, s);
     ir_node *checks = NULL, *query = NULL, *answers = NULL;
     ls->inputs = ctx_alloc(ctx, sizeof(lower_input) * (size_t)(bs.n ? bs.n : 1));
     ls->ninputs = 0;
+    ls->params = bs.params;
+    ls->nparams = bs.nparams;
     for (int i = 0; i < bs.n; i++) {
         buffer_use *u = &bs.found[i];
-        halide_buffer_t *raw = hl_buffer_raw(u->buffer);
-        ls->inputs[ls->ninputs++] = (lower_input){u->name, u->buffer,
-                                                  hl_type_make(raw->type.code, raw->type.bits, 1), u->dims,
-                                                  raw->dimensions > 0 && raw->dim[0].stride == 1};
-        box b = box_touched(ctx, whole, u->buffer, u->dims, BOX_CALLS);
+        lower_input *in = &ls->inputs[ls->ninputs++];
+        if (u->is_param) {
+            hl_param *p = u->target;
+            /* Dense when dimension 0's stride is constrained to 1 (the default). */
+            *in = (lower_input){u->name, NULL, p, p->type, p->dimensions,
+                                p->dimensions > 0 && p->dims[0].stride && ir_is_one(p->dims[0].stride)};
+        } else {
+            halide_buffer_t *raw = hl_buffer_raw(u->target);
+            *in = (lower_input){u->name, u->target, NULL, hl_type_make(raw->type.code, raw->type.bits, 1),
+                                u->dims, raw->dimensions > 0 && raw->dim[0].stride == 1};
+        }
+        box b = box_touched(ctx, whole, u->target, u->dims, BOX_CALLS);
+        if (!b.used) continue; /* only its fields are used */
         for (int d = 0; d < u->dims; d++)
             user_assert(ctx, interval_is_bounded(b.d[d]),
                         "Buffer %s may be accessed in an unbounded way in dimension %d. Use clamp "

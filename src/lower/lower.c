@@ -68,10 +68,12 @@ ir_node *lower_pipeline(lower_state *ls) {
     }
     int nvalues = 0;
     for (int o = 0; o < ls->noutputs; o++) nvalues += ls->outputs[o]->nvalues;
-    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + nvalues));
+    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + ls->nparams + nvalues));
     add_arg(ls, "__user_context", false, ir_handle(), 0);
     for (int i = 0; i < ls->ninputs; i++)
         add_arg(ls, ls->inputs[i].name, true, ls->inputs[i].type, ls->inputs[i].dimensions);
+    for (int i = 0; i < ls->nparams; i++)
+        add_arg(ls, ls->params[i]->name, false, ls->params[i]->type, 0);
     for (int o = 0; o < ls->noutputs; o++) {
         const hl_func *f = ls->outputs[o];
         for (int i = 0; i < f->nvalues; i++)

@@ -11,10 +11,12 @@
 
 #include "codegen/codegen.h"
 #include "lang/func.h"
+#include "lang/param.h"
 
 typedef struct lower_input {
     const char *name; /* the buffer's name in the IR */
-    hl_buffer *buffer;
+    hl_buffer *buffer; /* a Buffer used directly, or NULL for an ImageParam */
+    hl_param *param;   /* the ImageParam, or NULL */
     hl_type type;
     int dimensions;
     /* Compiled assuming stride 1 in dimension 0 (checked at run time): true when the
@@ -43,6 +45,9 @@ typedef struct lower_state {
     /* Input buffers, in argument order. */
     int ninputs;
     lower_input *inputs;
+    /* Scalar Params, in argument order (after the input buffers). */
+    int nparams;
+    hl_param **params;
     /* When set, lowering stops after the pass of that name (for print_loop_nest). */
     const char *stop_after;
     /* Arguments of the generated function, filled by the driver at the end. */

@@ -6,7 +6,8 @@
  * "b.buffer"), an AssertStmt that b has the expected element type
  * (halide_error_bad_type), one that it has the expected number of dimensions
  * (halide_error_bad_dimensions), and LetStmts reading its host pointer and dimension
- * fields. The dimension check comes before any dimension field is read. Output buffers
+ * fields. The dimension check comes before any dimension field is read. ImageParam
+ * constraints and scalar Params' ranges are asserted before the computation. Output buffers
  * must also be dense in dimension 0 (stride 1), as Halide requires by default; so must
  * inputs that were dense when the pipeline was compiled (lower_input.dense).
  */
@@ -86,8 +87,53 @@ static ir_node *unpack_one(hl_ctx *ctx, const char *name, hl_type type, int dims
     return ir_block(ctx, checks, body);
 }
 
+/* assert(value cmp bound) for a Param's range, reported as Halide does. */
+static ir_node *range_check(hl_ctx *ctx, const hl_param *p, ir_node *bound, bool is_min) {
+    ir_node *value = ir_var(ctx, p->type, p->name);
+    bound = ir_type_eq(bound->type, p->type) ? bound : ir_cast(ctx, p->type, bound);
+    ir_node *ok = is_min ? ir_binary(ctx, IR_GE, value, bound) : ir_binary(ctx, IR_LE, value, bound);
+    bool is_float = ir_is_float(p->type);
+    hl_type wide = is_float ? ir_float(64) : ir_int(64);
+    const char *fn = is_min ? (is_float ? "halide_error_param_too_small_f64" : "halide_error_param_too_small_i64")
+                            : (is_float ? "halide_error_param_too_large_f64" : "halide_error_param_too_large_i64");
+    ir_node *args[4] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, p->name),
+                        ir_cast(ctx, wide, value), ir_cast(ctx, wide, bound)};
+    ir_node *report = ir_call(ctx, ir_int(32), fn, IR_CALL_EXTERN, 4, args);
+    return ir_assert_stmt(ctx, ok, report,
+                          is_min ? halide_error_code_param_too_small : halide_error_code_param_too_large);
+}
+
+/* An ImageParam's min/extent/stride constraints, checked after its fields are read. */
+static ir_node *constraint_checks(hl_ctx *ctx, const lower_input *in) {
+    const hl_param *p = in->param;
+    ir_node *checks = NULL;
+    static const char *fields[3] = {"min", "extent", "stride"};
+    for (int d = 0; d < p->dimensions; d++) {
+        ir_node *c[3] = {p->dims[d].min, p->dims[d].extent, p->dims[d].stride};
+        for (int k = 0; k < 3; k++) {
+            if (!c[k] || (k == 2 && d == 0 && in->dense)) continue;
+            const char *field = ctx_printf(ctx, "%s.%s.%d", p->name, fields[k], d);
+            ir_node *value = ir_var(ctx, ir_int(32), field);
+            ir_node *want = ir_type_eq(c[k]->type, ir_int(32)) ? c[k] : ir_cast(ctx, ir_int(32), c[k]);
+            ir_node *args[5] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, field), value,
+                                ir_string_imm(ctx, ir_ctx_string(ctx, c[k])), want};
+            ir_node *report = ir_call(ctx, ir_int(32), "halide_error_constraint_violated", IR_CALL_EXTERN, 5, args);
+            checks = ir_block(ctx, checks, ir_assert_stmt(ctx, ir_binary(ctx, IR_EQ, value, want), report,
+                                                          halide_error_code_constraint_violated));
+        }
+    }
+    return checks;
+}
+
 ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
+    for (int i = 0; i < ls->ninputs; i++)
+        if (ls->inputs[i].param) s = ir_block(ctx, constraint_checks(ctx, &ls->inputs[i]), s);
+    for (int i = ls->nparams - 1; i >= 0; i--) {
+        const hl_param *p = ls->params[i];
+        if (p->max_value) s = ir_block(ctx, range_check(ctx, p, p->max_value, false), s);
+        if (p->min_value) s = ir_block(ctx, range_check(ctx, p, p->min_value, true), s);
+    }
     for (int o = ls->noutputs - 1; o >= 0; o--) {
         const hl_func *f = ls->outputs[o];
         for (int v = f->nvalues - 1; v >= 0; v--)

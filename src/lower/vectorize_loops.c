@@ -343,7 +343,12 @@ static bool lanewise_call(const ir_node *e) {
     case IR_INTRIN_ABSD:
     case IR_INTRIN_LIKELY:
     case IR_INTRIN_PROMISE_CLAMPED:
+    case IR_INTRIN_POPCOUNT:
+    case IR_INTRIN_COUNT_LEADING_ZEROS:
+    case IR_INTRIN_COUNT_TRAILING_ZEROS:
     case IR_INTRIN_RETURN_SECOND: return true;
+    case IR_INTRIN_PRINT:
+    case IR_INTRIN_UNDEF:
     case IR_INTRIN_BUFFER_GET_HOST:
     case IR_INTRIN_BUFFER_GET_MIN:
     case IR_INTRIN_BUFFER_GET_EXTENT:
