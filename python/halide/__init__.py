@@ -9,6 +9,8 @@ import enum as _enum
 from ._halide import *  # noqa: F401,F403
 from ._halide import HalideError, Type
 
+from . import boundary_conditions as BoundaryConditions  # noqa: E402
+
 __halide_c__ = True
 
 
