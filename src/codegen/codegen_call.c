@@ -11,6 +11,8 @@
  * shifts the other way, and an amount >= the bit width gives 0 (or the sign fill for an
  * arithmetic right shift). abs/absd of signed values give the unsigned result without
  * overflow. Buffer field intrinsics read and write halide_buffer_t with Halide's layout.
+ * popcount/count_leading_zeros/count_trailing_zeros are LLVM's ctpop/ctlz/cttz (a zero
+ * input gives the bit width); print calls rt_print_values; undef is a user error here.
  */
 #include "codegen_internal.h"
 #include "util/check.h"
@@ -128,6 +130,50 @@ static LLVMValueRef buffer_intrinsic(cg_state *cg, const ir_node *call) {
     internal_error(cg->ctx, "not a buffer intrinsic: %d", call->op2);
 }
 
+/* ---- Bit counts, print ------------------------------------------------------------------ */
+
+static LLVMValueRef bit_count(cg_state *cg, const char *name, LLVMValueRef a) {
+    LLVMTypeRef ty = LLVMTypeOf(a);
+    LLVMValueRef args[2] = {a, LLVMConstInt(cg->i1, 0, 0)}; /* a zero input is not poison */
+    return cg_call_intrinsic(cg, name, &ty, 1, args, strcmp(name, "llvm.ctpop") ? 2 : 1);
+}
+
+/* print: the scalar arguments go to rt_print_values as parallel arrays of halide_type_t
+ * bits and 64-bit slots (integers extended, floats as double bits, strings as pointers). */
+static LLVMValueRef print_values(cg_state *cg, const ir_node *call) {
+    LLVMBuilderRef B = cg->builder;
+    int n = call->nkids - 1;
+    internal_assert(cg->ctx, n >= 0, "print without a condition");
+    LLVMTypeRef types_ty = LLVMArrayType2(cg->i32, (uint64_t)(n ? n : 1));
+    LLVMTypeRef values_ty = LLVMArrayType2(cg->i64, (uint64_t)(n ? n : 1));
+    LLVMValueRef types = cg_entry_alloca(cg, types_ty, 8);
+    LLVMValueRef values = cg_entry_alloca(cg, values_ty, 8);
+    for (int i = 0; i < n; i++) {
+        const ir_node *k = call->kids[i + 1];
+        hl_type t = k->type;
+        internal_assert(cg->ctx, t.lanes == 1, "print of a vector reached code generation");
+        LLVMValueRef v = cg_expr(cg, k), slot;
+        if (ir_is_float(t)) {
+            slot = LLVMBuildBitCast(B, cg_convert(cg, v, t, ir_float(64)), cg->i64, "");
+        } else if (ir_is_handle(t) || k->kind == IR_StringImm) {
+            slot = LLVMBuildPtrToInt(B, v, cg->i64, "");
+        } else {
+            slot = t.bits == 64 ? v
+                   : ir_is_int(t) ? LLVMBuildSExt(B, v, cg->i64, "")
+                                  : LLVMBuildZExt(B, v, cg->i64, "");
+        }
+        uint32_t bits = (uint32_t)t.code | (uint32_t)t.bits << 8 | 1u << 16;
+        if (k->kind == IR_StringImm) bits = (uint32_t)halide_type_handle | 64u << 8 | 1u << 16;
+        LLVMValueRef idx[2] = {LLVMConstInt(cg->i32, 0, 0), LLVMConstInt(cg->i32, (unsigned)i, 0)};
+        LLVMBuildStore(B, LLVMConstInt(cg->i32, bits, 0), LLVMBuildGEP2(B, types_ty, types, idx, 2, ""));
+        LLVMBuildStore(B, slot, LLVMBuildGEP2(B, values_ty, values, idx, 2, ""));
+    }
+    LLVMValueRef cond = LLVMBuildZExt(B, cg_expr(cg, call->kids[0]), cg->i32, "");
+    LLVMValueRef args[5] = {cg->user_context, cond, LLVMConstInt(cg->i32, (unsigned)n, 0), types,
+                            values};
+    return cg_call_c(cg, "rt_print_values", cg->i32, args, 5, false);
+}
+
 static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
     LLVMBuilderRef B = cg->builder;
     const ir_node *k0 = call->nkids > 0 ? call->kids[0] : NULL;
@@ -155,6 +201,18 @@ static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
     case IR_INTRIN_RETURN_SECOND:
         cg_expr(cg, k0);
         return cg_expr(cg, k1);
+    case IR_INTRIN_POPCOUNT:
+        return bit_count(cg, "llvm.ctpop", cg_expr(cg, k0));
+    case IR_INTRIN_COUNT_LEADING_ZEROS:
+        return bit_count(cg, "llvm.ctlz", cg_expr(cg, k0));
+    case IR_INTRIN_COUNT_TRAILING_ZEROS:
+        return bit_count(cg, "llvm.cttz", cg_expr(cg, k0));
+    case IR_INTRIN_PRINT:
+        return print_values(cg, call);
+    case IR_INTRIN_UNDEF:
+        user_error(cg->ctx, "undef() of type %s may only be used as the value of an update "
+                            "definition (where it leaves the value unchanged)",
+                   hl_type_name(call->type, (char[48]){0}, 48));
     case IR_INTRIN_BUFFER_GET_HOST:
     case IR_INTRIN_BUFFER_GET_MIN:
     case IR_INTRIN_BUFFER_GET_EXTENT:
@@ -205,7 +263,7 @@ static const math_fn math_fns[] = {
     {"erf", MATH_LIBM, "erf", 1},              {"hypot", MATH_LIBM, "hypot", 2},
     {"fast_inverse", MATH_INVERSE, NULL, 1},   {"fast_inverse_sqrt", MATH_RSQRT, NULL, 1},
     {"is_nan", MATH_IS_NAN, NULL, 1},          {"is_inf", MATH_IS_INF, NULL, 1},
-    {"is_finite", MATH_IS_FINITE, NULL, 1},
+    {"is_finite", MATH_IS_FINITE, NULL, 1},    {"fma", MATH_LLVM, "llvm.fma", 3},
 };
 
 /* The math function for a Halide name such as "atan2_f32", and its float width. */
@@ -277,7 +335,7 @@ static LLVMValueRef math_call(cg_state *cg, const ir_node *call, const math_fn *
     hl_type in = call->kids[0]->type;
     internal_assert(cg->ctx, ir_is_float(in), "%s of a non-float argument", call->name);
     hl_type compute = hl_type_make(halide_type_float, bits == 64 ? 64 : 32, in.lanes);
-    LLVMValueRef args[2];
+    LLVMValueRef args[3];
     for (int i = 0; i < fn->nargs; i++)
         args[i] = cg_convert(cg, cg_expr(cg, call->kids[i]), call->kids[i]->type, compute);
     LLVMValueRef r = math(cg, fn, compute, args);

@@ -755,3 +755,19 @@ int hl_type_is_valid(hl_type t) {
     default: return 0;
     }
 }
+
+/* ---- For the rest of the operator library (lang/operators_extra.c) ----------------------- */
+
+void lang_match_types(hl_ctx *ctx, ir_node **a, ir_node **b, const char *what) {
+    match_types(ctx, a, b, what);
+}
+
+ir_node *lang_operand_expr(hl_ctx *ctx, hl_operand o) { return operand_expr(ctx, o); }
+
+ir_node *lang_int_literal_of_type(hl_ctx *ctx, hl_type t, int64_t v) {
+    return int_literal_of_type(ctx, t, v);
+}
+
+ir_node *lang_math_call(hl_ctx *ctx, const char *name, int n, ir_node **args) {
+    return math_call(ctx, name, n, args);
+}

@@ -7,7 +7,8 @@
  * kinds; as in Halide, a split or renamed variable's name is qualified by the variable it
  * came from ("x.xo" for split(x, xo, xi)), see lower_loop_full_name;
  * innermost, LetStmts give every split-away variable its value from the loops (the last
- * split's first), an IfThenElse guards GuardWithIf tails, and a Provide stores the values
+ * split's first), each followed by an IfThenElse for a GuardWithIf tail of that split, and
+ * a Provide stores the values
  * at "f.s0.<arg>". Split loops run from 0; unsplit ones from the region's min.
  * Tail strategies: ShiftInwards (Auto's choice for pure definitions) shifts the last
  * iteration back inside the region; GuardWithIf (and the Predicate* strategies, for now)
@@ -30,9 +31,9 @@ typedef struct nest {
     const hl_func *f;
     int nvars, cap;
     nest_var *vars;
-    ir_node *lets[128]; /* value definitions: LetStmt shells with no body yet */
+    ir_node *lets[128];   /* value definitions: LetStmt shells with no body yet */
+    ir_node *guards[128]; /* GuardWithIf condition on the value of lets[i], or NULL */
     int nlets;
-    ir_node *guard;     /* conjunction of GuardWithIf conditions, or NULL */
 } nest;
 
 static nest_var *find_var(nest *n, const char *name) {
@@ -62,6 +63,7 @@ static void add_var(nest *n, const char *name, const char *qualified, ir_node *m
 /* The let giving `var_full` (a full loop name) its value. */
 static void add_let(nest *n, const char *var_full, ir_node *value) {
     user_assert(n->ctx, n->nlets < 128, "Too many splits in the schedule of %s", n->f->name);
+    n->guards[n->nlets] = NULL;
     n->lets[n->nlets++] = ir_let_stmt(n->ctx, var_full, value, NULL);
 }
 
@@ -75,12 +77,6 @@ static ir_node *sub(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, 
 static ir_node *mul(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Mul, a, b); }
 static ir_node *divide(nest *n, ir_node *a, ir_node *b) { return ir_binary(n->ctx, IR_Div, a, b); }
 
-/* value, promised to lie within v's loop range. */
-static ir_node *promise_in(nest *n, ir_node *value, const nest_var *v) {
-    ir_node *args[3] = {value, v->min, sub(n, add(n, v->min, v->extent), i32(n, 1))};
-    return ir_call_intrinsic(n->ctx, ir_int(32), IR_INTRIN_PROMISE_CLAMPED, 3, args);
-}
-
 static void apply_split(nest *n, const func_split *sp) {
     hl_ctx *ctx = n->ctx;
     if (sp->kind == FUNC_FUSE) {
@@ -89,9 +85,15 @@ static void apply_split(nest *n, const func_split *sp) {
         add_var(n, sp->old_var, qualify(n, inner.qualified, sp->old_var), i32(n, 0),
                 mul(n, inner.extent, outer.extent));
         ir_node *fused = var_of(n, sp->old_var);
-        /* The promise tells bounds inference what the division cannot show. */
-        add_let(n, inner_full, promise_in(n, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min), &inner));
-        add_let(n, outer_full, promise_in(n, add(n, divide(n, fused, inner.extent), outer.min), &outer));
+        /* A later ShiftInwards split of the fused loop can run it past its range when the
+         * range is smaller than the factor: clamping keeps every point inside (recomputing
+         * a valid point is harmless) and lets bounds inference see the exact range, which
+         * the division alone does not show. */
+        ir_node *outer_index = ir_binary(ctx, IR_Max, ir_binary(ctx, IR_Min, divide(n, fused, inner.extent),
+                                                               sub(n, outer.extent, i32(n, 1))),
+                                         i32(n, 0));
+        add_let(n, inner_full, add(n, ir_binary(ctx, IR_Mod, fused, inner.extent), inner.min));
+        add_let(n, outer_full, add(n, outer_index, outer.min));
         return;
     }
     nest_var old = *find_var(n, sp->old_var);
@@ -115,8 +117,7 @@ static void apply_split(nest *n, const func_split *sp) {
     if (tail == HL_TAIL_GUARD_WITH_IF || tail == HL_TAIL_PREDICATE ||
         tail == HL_TAIL_PREDICATE_LOADS || tail == HL_TAIL_PREDICATE_STORES) {
         ir_node *last = sub(n, add(n, old.min, old.extent), i32(n, 1));
-        ir_node *ok = ir_binary(ctx, IR_LE, ir_var(ctx, ir_int(32), old_full), last);
-        n->guard = n->guard ? ir_binary(ctx, IR_And, n->guard, ok) : ok;
+        n->guards[n->nlets - 1] = ir_binary(ctx, IR_LE, ir_var(ctx, ir_int(32), old_full), last);
     }
 }
 
@@ -141,10 +142,12 @@ ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
     for (int v = 0; v < f->nvalues; v++)
         values[v] = ir_substitute_many(ctx, lf->values[v], f->nargs, arg_names, coords);
     ir_node *body = ir_provide(ctx, f->name, (void *)f, f->nvalues, values, f->nargs, coords);
-    if (n.guard) body = ir_if(ctx, n.guard, body, NULL);
-    /* Later splits define the variables earlier ones use: the last split's let is outermost. */
+    /* Later splits define the variables earlier ones use: the last split's let is outermost.
+     * Each guard sits right after the let it tests, so that bounds inference sees every
+     * variable defined below it already narrowed by the guards above. */
     for (int i = 0; i < n.nlets; i++) {
         ir_node *let = n.lets[i];
+        if (n.guards[i]) body = ir_if(ctx, n.guards[i], body, NULL);
         body = ir_let_stmt(ctx, let->name, let->kids[0], body);
     }
     static const ir_for_type kinds[] = {IR_FOR_SERIAL, IR_FOR_PARALLEL, IR_FOR_VECTORIZED,

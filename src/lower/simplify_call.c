@@ -5,7 +5,8 @@
  * signed amount shifts the other way, 16 << -1 == 8; a shift by the bit width or more
  * gives 0, or -1 for an arithmetic right shift of a negative value; abs and absd of a
  * signed type give the unsigned type, abs(int8(-128)) == uint8(128)); and removes the
- * identities x & 0 -> 0, x | 0 -> x, x ^ 0 -> x, x << 0 -> x, x >> 0 -> x. Other calls are
+ * identities x & 0 -> 0, x | 0 -> x, x ^ 0 -> x, x << 0 -> x, x >> 0 -> x; folds popcount,
+ * count_leading_zeros and count_trailing_zeros of constants (of 0: the bit width). Other calls are
  * only rebuilt from their simplified arguments.
  *
  * Input invariants: arguments simplified; integer intrinsics have integer arguments of
@@ -66,6 +67,20 @@ static ir_node *fold_absd(simplifier *s, hl_type t, ir_node *a, ir_node *b) {
     return make_bits(s, t, x_less ? y->imm.u - x->imm.u : x->imm.u - y->imm.u);
 }
 
+/* popcount / count_leading_zeros / count_trailing_zeros of the low t.bits bits of x. */
+static uint64_t fold_bit_count(int id, hl_type t, uint64_t x) {
+    if (t.bits < 64) x &= ((uint64_t)1 << t.bits) - 1;
+    int count = 0;
+    if (id == IR_INTRIN_POPCOUNT) {
+        for (; x; x &= x - 1) count++;
+    } else if (id == IR_INTRIN_COUNT_LEADING_ZEROS) {
+        for (int b = t.bits - 1; b >= 0 && !((x >> b) & 1); b--) count++;
+    } else {
+        for (int b = 0; b < t.bits && !((x >> b) & 1); b++) count++;
+    }
+    return (uint64_t)count;
+}
+
 /* The folded or reduced call, or NULL to keep the call. */
 static ir_node *fold_intrinsic(simplifier *s, const ir_node *call, ir_node *const *args) {
     hl_type t = call->type;
@@ -93,6 +108,11 @@ static ir_node *fold_intrinsic(simplifier *s, const ir_node *call, ir_node *cons
         if (n != 2) return NULL;
         if (ir_is_zero(args[1]) && ir_type_eq(args[0]->type, t)) return args[0];
         return fold_shift(s, t, args[0], args[1], call->op2 == IR_INTRIN_SHIFT_LEFT);
+    case IR_INTRIN_POPCOUNT:
+    case IR_INTRIN_COUNT_LEADING_ZEROS:
+    case IR_INTRIN_COUNT_TRAILING_ZEROS:
+        return n == 1 && int_bits(args[0], &x) ? make_bits(s, t, fold_bit_count(call->op2, t, x))
+                                               : NULL;
     case IR_INTRIN_ABS: return n == 1 ? fold_abs(s, t, args[0]) : NULL;
     case IR_INTRIN_ABSD: return n == 2 ? fold_absd(s, t, args[0], args[1]) : NULL;
     default: return NULL;

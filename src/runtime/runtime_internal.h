@@ -117,6 +117,13 @@ int rt_cpu_count(void);
 /* A hint to the processor inside a spin-wait loop. */
 void rt_cpu_relax(void);
 
+/* print/print_when (print.c): when cond is non-zero, formats n scalar values as Halide
+ * does (separated by spaces, then a newline) and passes the line to halide_print. types[i]
+ * is a halide_type_t bit pattern; values[i] holds an integer (sign- or zero-extended), a
+ * float as the bits of a double, or a const char * for a handle. Returns 0. */
+int rt_print_values(void *user_context, int cond, int n, const uint32_t *types,
+                    const uint64_t *values);
+
 /* "uint8", "float32x4", "handle64" ... into buf (Halide's spelling); returns buf. */
 const char *rt_type_name(uint32_t type_bits, char *buf, size_t size);
 
