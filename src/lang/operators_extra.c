@@ -26,7 +26,7 @@
  *     float weight is multiplied by the type's max and truncated, and the blend
  *     (z*(max-w) + o*w + 2^(n-1)) is divided by 2^n - 1 with rounding as
  *     ((p >> n) + p) >> n in the doubled width; signed values are lerped with their sign
- *     bit flipped; floats as z*(1-w) + o*w;
+ *     bit flipped; floats as fma(z, 1 - w, o*w) (the reference's contracted form);
  *   - mux(i, vs) as a select chain on i == k (any other index, negative included, picks the
  *     last value).
  * New intrinsics only where LLVM or the runtime has the operation: popcount,
@@ -279,8 +279,8 @@ static ir_node *build_reinterpret(hl_ctx *ctx, extra_call *c) {
     return ir_type_eq(t, e->type) ? e : ir_reinterpret(ctx, t, e);
 }
 
-/* extract_bits(t, e, lsb): t.bits bits of e starting at bit lsb (zero beyond e's top bit),
- * as type t. A negative lsb shifts the other way, as shifts do. */
+/* extract_bits(t, e, lsb): (e's bits >> lsb) in e's width, truncated or zero-extended to
+ * t's width, as type t. A negative lsb shifts the other way, as shifts do. */
 static ir_node *build_extract_bits(hl_ctx *ctx, extra_call *c) {
     hl_type t = c->type;
     ir_node *e = operand(ctx, c, 0), *lsb = operand(ctx, c, 1);
@@ -291,9 +291,9 @@ static ir_node *build_extract_bits(hl_ctx *ctx, extra_call *c) {
     user_assert(ctx, is_int_type(lsb->type) && !ir_is_bool(lsb->type),
                 "The lsb argument of extract_bits must be an integer, not %s of type %s",
                 estr(ctx, lsb), tstr(ctx, lsb->type));
-    int w = e->type.bits > t.bits ? e->type.bits : t.bits;
-    hl_type uw = retype(e->type, halide_type_uint, w);
-    ir_node *bits = to(ctx, uw, as_bits(ctx, e));
+    /* Shifted in e's own width, then truncated or zero-extended to t's. */
+    int w = e->type.bits;
+    ir_node *bits = as_bits(ctx, e);
     if (lsb->type.bits > w) {
         /* Narrowing lsb must not wrap a large amount into a small one. */
         lsb = bin(ctx, IR_Min, lsb, k(ctx, lsb->type, w));
@@ -596,18 +596,21 @@ static ir_node *build_lerp(hl_ctx *ctx, extra_call *c) {
                     "the range [0.0, 1.0].", w->imm.f);
     user_assert(ctx, ir_is_float(t) || t.bits < 64, "Lerping between 64-bit integers is not supported");
     if (ir_is_float(t)) {
-        /* An unsigned weight is a fraction of its type's max: in float32 (float64 for 32
-         * bits and more), as Halide computes it. */
+        /* An unsigned weight is a fraction of its type's max: w * (1 / max) in the value
+         * type (float64 for 32-bit weights), as Halide computes it. */
         ir_node *tw;
         if (ir_is_float(wt)) {
             tw = to(ctx, t, w);
         } else {
-            hl_type f = retype(wt, halide_type_float, wt.bits >= 32 ? 64 : 32);
-            ir_node *den = ir_float_imm(ctx, ir_element_of(f), ldexp(1.0, wt.bits) - 1);
-            tw = to(ctx, t, bin(ctx, IR_Div, to(ctx, f, w), to(ctx, f, den)));
+            hl_type f = wt.bits >= 32 ? retype(t, halide_type_float, 64) : t;
+            ir_node *scale = ir_float_imm(ctx, ir_element_of(f), 1.0 / (ldexp(1.0, wt.bits) - 1));
+            tw = to(ctx, t, bin(ctx, IR_Mul, to(ctx, f, w), to(ctx, f, scale)));
         }
         ir_node *inv = bin(ctx, IR_Sub, to(ctx, t, ir_float_imm(ctx, ir_element_of(t), 1.0)), tw);
-        return bin(ctx, IR_Add, bin(ctx, IR_Mul, z, inv), bin(ctx, IR_Mul, o, tw));
+        /* zero*(1-w) + one*w with the first product fused, as the reference's LLVM
+         * contracts it (bit-exact results). */
+        ir_node *fargs[3] = {z, inv, bin(ctx, IR_Mul, o, tw)};
+        return lang_math_call(ctx, "fma", 3, fargs);
     }
     if (ir_is_bool(t)) {
         ir_node *half = ir_is_float(wt) ? to(ctx, wt, ir_float_imm(ctx, ir_element_of(wt), 0.5))

@@ -270,6 +270,22 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
             ir_node *min = field(ctx, buffer, "min", d);
             ir_node *max = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, min, field(ctx, buffer, "extent", d)),
                                      i32(ctx, 1));
+            const func_bound *fb = find_bound(out, out->args[d], false);
+            if (fb) {
+                /* bound() on an output: compute exactly that range, which must cover the buffer. */
+                ir_node *bmin = fb->min ? ir_cast(ctx, ir_int(32), fb->min) : min;
+                ir_node *bmax = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, bmin, ir_cast(ctx, ir_int(32), fb->extent)),
+                                          i32(ctx, 1));
+                ir_node *ok = ir_binary(ctx, IR_And, ir_binary(ctx, IR_LE, bmin, min), ir_binary(ctx, IR_GE, bmax, max));
+                ir_node *args[7] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, out->name),
+                                    ir_string_imm(ctx, out->args[d]), bmin, bmax, min, max};
+                ir_node *report = ir_call(ctx, ir_int(32), "halide_error_explicit_bounds_too_small",
+                                          IR_CALL_EXTERN, 7, args);
+                whole = ir_block(ctx, ir_assert_stmt(ctx, ok, report, halide_error_code_explicit_bounds_too_small),
+                                 whole);
+                min = bmin;
+                max = bmax;
+            }
             whole = ir_let_stmt(ctx, region_var(ctx, out, d, "max")->name, max, whole);
             whole = ir_let_stmt(ctx, region_var(ctx, out, d, "min")->name, min, whole);
         }

@@ -139,6 +139,15 @@ void lower_find_functions(lower_state *ls) {
     }
     for (int i = 0; i < ls->nfuncs; i++) {
         lower_func *lf = &ls->funcs[i];
+        const hl_func *f = lf->func;
+        for (int d = 0; lf->inlined && d < f->sched.ndims; d++) {
+            hl_loop_kind k = f->sched.dims[d].kind;
+            user_assert(ls->ctx, k != HL_LOOP_VECTORIZED && k != HL_LOOP_PARALLEL,
+                        "Cannot %s dimension %s of function %s because the function is scheduled "
+                        "inline",
+                        k == HL_LOOP_VECTORIZED ? "vectorize" : "parallelize", f->sched.dims[d].var,
+                        f->name);
+        }
         if (lf->inlined || lf->is_output) continue;
         check_level(ls, lf, &lf->func->sched.compute, "computed");
         check_level(ls, lf, &lf->func->sched.store, "stored");

@@ -11,8 +11,9 @@
  * a Provide stores the values
  * at "f.s0.<arg>". Split loops run from 0; unsplit ones from the region's min.
  * Tail strategies: ShiftInwards (Auto's choice for pure definitions) shifts the last
- * iteration back inside the region; GuardWithIf (and the Predicate* strategies, for now)
- * skips points past the end; RoundUp computes past the end (the storage grows to match).
+ * iteration back inside the region; GuardWithIf, Predicate and PredicateStores skip points
+ * past the end; RoundUp and PredicateLoads compute past the end (the storage grows to
+ * match; an output must be big enough).
  */
 #include "lower.h"
 #include "util/check.h"
@@ -114,8 +115,9 @@ static void apply_split(nest *n, const func_split *sp) {
         base = ir_binary(ctx, IR_Min, base, sub(n, old.extent, factor));
     ir_node *value = add(n, add(n, base, inner), old.min);
     add_let(n, old_full, value);
-    if (tail == HL_TAIL_GUARD_WITH_IF || tail == HL_TAIL_PREDICATE ||
-        tail == HL_TAIL_PREDICATE_LOADS || tail == HL_TAIL_PREDICATE_STORES) {
+    /* Predicate and PredicateStores guard the stores (like GuardWithIf); PredicateLoads only
+     * the loads, so its stores run past the end as RoundUp's do. */
+    if (tail == HL_TAIL_GUARD_WITH_IF || tail == HL_TAIL_PREDICATE || tail == HL_TAIL_PREDICATE_STORES) {
         ir_node *last = sub(n, add(n, old.min, old.extent), i32(n, 1));
         n->guards[n->nlets - 1] = ir_binary(ctx, IR_LE, ir_var(ctx, ir_int(32), old_full), last);
     }

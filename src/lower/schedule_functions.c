@@ -118,6 +118,53 @@ static void check_use(ir_visitor *v, const ir_node *n) {
     ir_visit_kids(v, n);
 }
 
+/* A Func stored outside a parallel or vectorized loop but computed inside it would be
+ * written by every iteration at once. */
+typedef struct race_state {
+    const hl_func *f;
+    bool in_realize;
+    const char *racy_loop; /* a parallel/vectorized loop between the Realize and the produce */
+    const char *found;
+} race_state;
+
+static void check_race_visit(ir_visitor *v, const ir_node *n) {
+    race_state *st = v->state;
+    if (st->found) return;
+    if (n->kind == IR_Realize && strcmp(n->name, st->f->name) == 0) {
+        bool saved = st->in_realize;
+        const char *saved_loop = st->racy_loop;
+        st->in_realize = true;
+        st->racy_loop = NULL;
+        ir_visit_kids(v, n);
+        st->in_realize = saved;
+        st->racy_loop = saved_loop;
+        return;
+    }
+    if (n->kind == IR_For && st->in_realize && (n->op == IR_FOR_PARALLEL || n->op == IR_FOR_VECTORIZED)) {
+        const char *saved = st->racy_loop;
+        st->racy_loop = n->name;
+        ir_visit_kids(v, n);
+        st->racy_loop = saved;
+        return;
+    }
+    if (n->kind == IR_ProducerConsumer && n->op && strcmp(n->name, st->f->name) == 0 && st->racy_loop) {
+        st->found = st->racy_loop;
+        return;
+    }
+    ir_visit_kids(v, n);
+}
+
+static void check_race(lower_state *ls, const lower_func *lf, const ir_node *s) {
+    race_state st = {lf->func, false, NULL, NULL};
+    ir_visitor v = {ls->ctx, check_race_visit, &st};
+    ir_visit(&v, s);
+    user_assert(ls->ctx, !st.found,
+                "Func \"%s\" is stored outside the parallel/vectorized loop %s but computed within "
+                "it: a potential race condition. Store it inside that loop (store_at) or compute it "
+                "outside.",
+                lf->func->name, st.found);
+}
+
 static void check_legal(lower_state *ls, const lower_func *lf, const ir_node *s) {
     hl_ctx *ctx = ls->ctx;
     legality_state st = {lf->func, 0, NULL, NULL};
@@ -146,6 +193,9 @@ ir_node *lower_schedule_functions(lower_state *ls, ir_node *s) {
             s = place(ls, lf, s);
     }
     for (int i = 0; i < ls->nfuncs; i++)
-        if (!ls->funcs[i].inlined && !ls->funcs[i].is_output) check_legal(ls, &ls->funcs[i], s);
+        if (!ls->funcs[i].inlined && !ls->funcs[i].is_output) {
+            check_legal(ls, &ls->funcs[i], s);
+            check_race(ls, &ls->funcs[i], s);
+        }
     return s;
 }
