@@ -26,7 +26,7 @@
  *     float weight is multiplied by the type's max and truncated, and the blend
  *     (z*(max-w) + o*w + 2^(n-1)) is divided by 2^n - 1 with rounding as
  *     ((p >> n) + p) >> n in the doubled width; signed values are lerped with their sign
- *     bit flipped; floats as fma(z, 1 - w, o*w) (the reference's contracted form);
+ *     bit flipped; floats as fma(o - z, w, z) (= z*(1-w) + o*w; the reference's form);
  *   - mux(i, vs) as a select chain on i == k (any other index, negative included, picks the
  *     last value).
  * New intrinsics only where LLVM or the runtime has the operation: popcount,
@@ -606,10 +606,9 @@ static ir_node *build_lerp(hl_ctx *ctx, extra_call *c) {
             ir_node *scale = ir_float_imm(ctx, ir_element_of(f), 1.0 / (ldexp(1.0, wt.bits) - 1));
             tw = to(ctx, t, bin(ctx, IR_Mul, to(ctx, f, w), to(ctx, f, scale)));
         }
-        ir_node *inv = bin(ctx, IR_Sub, to(ctx, t, ir_float_imm(ctx, ir_element_of(t), 1.0)), tw);
-        /* zero*(1-w) + one*w with the first product fused, as the reference's LLVM
-         * contracts it (bit-exact results). */
-        ir_node *fargs[3] = {z, inv, bin(ctx, IR_Mul, o, tw)};
+        /* zero*(1-w) + one*w, computed as fma(one - zero, w, zero): the form the
+         * reference reaches, so results are bit-exact. */
+        ir_node *fargs[3] = {bin(ctx, IR_Sub, o, z), tw, z};
         return lang_math_call(ctx, "fma", 3, fargs);
     }
     if (ir_is_bool(t)) {

@@ -222,15 +222,14 @@ static void validate(hl_ctx *ctx, void *ud) {
                             "In schedule for %s, can't split %s into %s: that name is already used",
                             f->name, d->vars[0], d->vars[i]);
         user_assert(ctx, d->tail >= HL_TAIL_ROUND_UP && d->tail <= HL_TAIL_AUTO, "bad tail strategy");
-        if (d->tail == HL_TAIL_PREDICATE_LOADS || d->tail == HL_TAIL_PREDICATE_STORES)
+        if (d->tail == HL_TAIL_PREDICATE_LOADS)
             for (int i = 0; i < f->sched.nsplits; i++)
                 user_assert(ctx,
                             f->sched.splits[i].kind != FUNC_SPLIT ||
                                 strcmp(f->sched.splits[i].inner, d->vars[0]) != 0,
-                            "In schedule for %s: %s may not be used to split %s, a Var stemming from "
-                            "the inner Var of a prior split",
-                            f->name, d->tail == HL_TAIL_PREDICATE_LOADS ? "PredicateLoads" : "PredicateStores",
-                            d->vars[0]);
+                            "In schedule for %s: PredicateLoads may not be used to split %s, a Var "
+                            "stemming from the inner Var of a prior split",
+                            f->name, d->vars[0]);
         return;
     }
     case HL_SCHED_FUSE:
