@@ -214,6 +214,10 @@ hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out);
 
 #include "hl_schedule.h"
 
+/* ---- Reductions ----------------------------------------------------------------------------- */
+
+#include "hl_rdom.h"
+
 /* ---- Buffers -------------------------------------------------------------------------- */
 
 #include "hl_buffer.h"

@@ -76,3 +76,13 @@ class LoopLevel:
             name = self._var.name() if isinstance(self._var, Var) else self._var
             return f"<halide.LoopLevel {self._func.name()}.{name}>"
         return f"<halide.LoopLevel {self._kind}>"
+
+
+class Range:
+    """A (min, extent) pair, as RDom bounds."""
+
+    def __init__(self, min, extent):
+        self.min, self.extent = min, extent
+
+    def __repr__(self):
+        return f"<halide.Range min={self.min} extent={self.extent}>"

@@ -170,7 +170,10 @@ static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
         free_exprs(args, nargs);
         return -1;
     }
-    hl_status s = hl_func_define(func_of(self), (int)nargs, args, (int)nvalues, values);
+    /* The first definition is the pure one; later ones are updates. */
+    hl_func *f = func_of(self);
+    hl_status s = hl_func_defined(f) ? hl_func_define_update(f, (int)nargs, args, (int)nvalues, values)
+                                     : hl_func_define(f, (int)nargs, args, (int)nvalues, values);
     free_exprs(args, nargs);
     free_exprs(values, nvalues);
     if (s != HL_OK) {
@@ -437,8 +440,70 @@ static PyObject *func_dimensions(PyObject *self, PyObject *unused) {
 static PyObject *func_outputs(PyObject *self, PyObject *unused) {
     return PyLong_FromLong(hl_func_num_values(func_of(self)));
 }
-static PyObject *func_false(PyObject *self, PyObject *unused) { Py_RETURN_FALSE; }
-static PyObject *func_zero(PyObject *self, PyObject *unused) { return PyLong_FromLong(0); }
+static PyObject *func_has_update(PyObject *self, PyObject *unused) {
+    return PyBool_FromLong(hl_func_num_updates(func_of(self)) > 0);
+}
+static PyObject *func_num_updates(PyObject *self, PyObject *unused) {
+    return PyLong_FromLong(hl_func_num_updates(func_of(self)));
+}
+
+/* The update index argument (default 0) as a 1-based stage; -1 with an exception. */
+static int stage_arg(PyObject *self, PyObject *args) {
+    py_state *st = py_state_of(self);
+    int i = 0;
+    if (!PyArg_ParseTuple(args, "|i", &i)) return -1;
+    if (i < 0 || i >= hl_func_num_updates(func_of(self))) {
+        PyErr_Format(st->HalideError, "Func %s has %d update definition%s; there is no update %d",
+                     hl_func_name(func_of(self)), hl_func_num_updates(func_of(self)),
+                     hl_func_num_updates(func_of(self)) == 1 ? "" : "s", i);
+        return -1;
+    }
+    return i + 1;
+}
+
+static PyObject *func_update(PyObject *self, PyObject *args) {
+    int stage = stage_arg(self, args);
+    return stage < 0 ? NULL : py_stage_wrap(py_state_of(self), func_of(self), stage);
+}
+
+static PyObject *update_exprs(PyObject *self, PyObject *args, bool values) {
+    py_state *st = py_state_of(self);
+    int stage = stage_arg(self, args);
+    if (stage < 0) return NULL;
+    hl_func *f = func_of(self);
+    int n = values ? hl_func_num_values(f) : hl_func_dimensions(f);
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        hl_expr *e = (hl_expr *)(values ? hl_func_update_value(f, stage, i) : hl_func_update_arg(f, stage, i));
+        hl_expr_retain(e);
+        PyObject *item = py_expr_wrap(st, e);
+        if (!item) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, i, item);
+    }
+    return list;
+}
+
+static PyObject *func_update_args(PyObject *self, PyObject *args) { return update_exprs(self, args, false); }
+static PyObject *func_update_values(PyObject *self, PyObject *args) {
+    PyObject *list = update_exprs(self, args, true);
+    if (!list) return NULL;
+    PyObject *t = PyList_AsTuple(list);
+    Py_DECREF(list);
+    return t;
+}
+static PyObject *func_update_value(PyObject *self, PyObject *args) {
+    PyObject *list = update_exprs(self, args, true);
+    if (!list) return NULL;
+    PyObject *first = Py_NewRef(PyList_GET_ITEM(list, 0));
+    Py_DECREF(list);
+    return first;
+}
+
+static PyObject *func_allow_race(PyObject *self, PyObject *unused) {
+    hl_status s = hl_func_allow_race_conditions(func_of(self), 0);
+    if (s != HL_OK) return py_raise_status(py_state_of(self), s);
+    return Py_NewRef(self);
+}
 
 static PyObject *func_args(PyObject *self, PyObject *unused) {
     py_state *st = py_state_of(self);
@@ -538,7 +603,12 @@ static PyMethodDef func_methods[] = {
     {"output_types", func_types, METH_NOARGS, NULL},
     {"value", func_value, METH_NOARGS, NULL},
     {"values", func_values, METH_NOARGS, NULL},
-    {"has_update_definition", func_false, METH_NOARGS, NULL},
+    {"has_update_definition", func_has_update, METH_NOARGS, NULL},
+    {"update", func_update, METH_VARARGS, "update(i=0): the Stage of update definition i."},
+    {"update_args", func_update_args, METH_VARARGS, "update_args(i=0): the arguments of update i."},
+    {"update_value", func_update_value, METH_VARARGS, "update_value(i=0): the value of update i."},
+    {"update_values", func_update_values, METH_VARARGS, "update_values(i=0): the values of update i."},
+    {"allow_race_conditions", func_allow_race, METH_NOARGS, "Allow parallel/vectorized loops that may race."},
     {"in_", func_in, METH_VARARGS,
      "in_(consumer=None): a wrapper Func that stands in for this one in consumer's calls (all "
      "consumers' when None)."},
@@ -585,7 +655,7 @@ static PyMethodDef func_methods[] = {
     {"always_partition_all", py_func_partition_all_hint, METH_NOARGS, "A loop partitioning hint."},
     {"never_partition_all", py_func_partition_all_hint, METH_NOARGS, "A loop partitioning hint."},
     {"print_loop_nest", py_func_print_loop_nest, METH_NOARGS, "Print the loop nest of the pipeline."},
-    {"num_update_definitions", func_zero, METH_NOARGS, NULL},
+    {"num_update_definitions", func_num_updates, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 #undef KW

@@ -43,6 +43,7 @@ static int module_exec(PyObject *module) {
     if (py_ops_extra_init(module, st) < 0) return -1;
     if (py_pipeline_init(module, st) < 0) return -1;
     if (py_param_init(module, st) < 0) return -1;
+    if (py_rdom_init(module, st) < 0) return -1;
     return 0;
 }
 
@@ -59,6 +60,9 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(st->Param);
     Py_VISIT(st->ImageParam);
     Py_VISIT(st->ParamDimension);
+    Py_VISIT(st->Stage);
+    Py_VISIT(st->RVar);
+    Py_VISIT(st->RDom);
     return 0;
 }
 
@@ -75,6 +79,9 @@ static int module_clear(PyObject *module) {
     Py_CLEAR(st->Param);
     Py_CLEAR(st->ImageParam);
     Py_CLEAR(st->ParamDimension);
+    Py_CLEAR(st->Stage);
+    Py_CLEAR(st->RVar);
+    Py_CLEAR(st->RDom);
     return 0;
 }
 

@@ -32,7 +32,9 @@ static const char *var_name(py_state *st, PyObject *obj) {
 
 static PyObject *run(PyObject *self, const hl_schedule_directive *d) {
     py_state *st = py_state_of(self);
-    hl_status s = hl_func_schedule(func_of(self), d);
+    hl_status s = PyObject_TypeCheck(self, st->Stage)
+                      ? hl_func_schedule_stage(func_of(self), ((py_stage_object *)self)->stage, d)
+                      : hl_func_schedule(func_of(self), d);
     if (s != HL_OK) return py_raise_status(st, s);
     return Py_NewRef(self);
 }

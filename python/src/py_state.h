@@ -26,6 +26,9 @@ typedef struct py_state {
     PyTypeObject *Param;
     PyTypeObject *ImageParam;
     PyTypeObject *ParamDimension; /* halide.Dimension: an ImageParam's dimension, as Exprs */
+    PyTypeObject *RDom;
+    PyTypeObject *RVar;
+    PyTypeObject *Stage;
 } py_state;
 
 /* Borrowed: the state of the module that defined `type` (or one of its bases). */
@@ -80,6 +83,17 @@ typedef struct {
     hl_func *func;
 } py_func_object;
 
+/* An update stage of a Func (f.update(i)); starts like py_func_object so that the
+ * scheduling methods serve both. */
+typedef struct {
+    PyObject_HEAD
+    hl_func *func;
+    int stage; /* 1-based: f.update(i) is stage i + 1 */
+} py_stage_object;
+
+/* New Stage object for stage `stage` of f (retains f). */
+PyObject *py_stage_wrap(py_state *st, hl_func *f, int stage);
+
 /* What realize() runs: a Func or a Pipeline, its outputs, and how to compile and run it. */
 typedef struct py_realize_target {
     void *target;
@@ -95,6 +109,7 @@ typedef struct py_realize_target {
 PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what);
 int py_pipeline_init(PyObject *module, py_state *st);
 int py_param_init(PyObject *module, py_state *st);
+int py_rdom_init(PyObject *module, py_state *st);
 
 /* The scheduling methods of Func (py_schedule.c), listed in py_func.c's method table. */
 PyObject *py_func_split(PyObject *self, PyObject *args, PyObject *kwds);

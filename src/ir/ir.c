@@ -130,12 +130,14 @@ static void retain_ref(ir_ref_kind kind, void *obj) {
     if (kind == IR_REF_FUNC) hl_func_retain(obj);
     else if (kind == IR_REF_BUFFER) hl_buffer_retain(obj);
     else if (kind == IR_REF_PARAM) hl_param_retain(obj);
+    else if (kind == IR_REF_RDOM) hl_rdom_retain(obj);
 }
 
 static void release_ref(ir_ref_kind kind, void *obj) {
     if (kind == IR_REF_FUNC) hl_func_release(obj);
     else if (kind == IR_REF_BUFFER) hl_buffer_release(obj);
     else if (kind == IR_REF_PARAM) hl_param_release(obj);
+    else if (kind == IR_REF_RDOM) hl_rdom_release(obj);
 }
 
 void ir_set_kid(ir_node *n, int i, ir_node *kid) {

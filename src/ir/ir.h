@@ -224,6 +224,7 @@ typedef enum ir_ref_kind {
      * keeps the wrapper alive; see lang/wrappers.c). */
     IR_REF_FUNC_WEAK,
     IR_REF_PARAM,  /* hl_param (a Param's Variable, an ImageParam's call or field) */
+    IR_REF_RDOM,   /* hl_rdom (an RVar's Variable) */
 } ir_ref_kind;
 
 static inline bool ir_is_stmt(const ir_node *n) { return n->kind >= IR_LetStmt; }

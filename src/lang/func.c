@@ -60,6 +60,7 @@ void hl_func_release(hl_func *f) {
     if (!f || --f->refs > 0) return;
     realize_free_cache(f);
     func_drop_wrappers(f);
+    func_free_updates(f);
     clear_definition(f);
     func_schedule_free(&f->sched);
     pthread_mutex_destroy(&f->lock);

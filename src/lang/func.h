@@ -45,6 +45,7 @@ typedef struct func_bound {
 } func_bound;
 
 typedef struct func_schedule {
+    int allow_race;       /* parallel/vectorized RVars allowed (allow_race_conditions, atomic) */
     func_level compute, store;
     int ndims;
     func_dim *dims;
@@ -65,6 +66,8 @@ struct hl_func {
     int nvalues;
     ir_node **values; /* heap Exprs, one per tuple element; NULL when undefined */
     func_schedule sched;  /* of the pure definition; reset by each definition */
+    int nupdates;
+    struct func_update *updates; /* update definitions, in order (stage i + 1) */
     int nwrappers;
     struct func_wrapper *wrappers; /* in_() and clone_in() Funcs, owned */
     pthread_mutex_t lock; /* guards jit */
@@ -76,6 +79,30 @@ struct hl_func {
 unsigned long func_definition_generation(void);
 /* Called by every definition and schedule change. */
 void func_bump_generation(void);
+
+/* An RDom: RVars "<name>.x"... over [mins, mins + extents), and an optional predicate. */
+struct hl_rdom {
+    int32_t refs;
+    char *name;
+    int dims;
+    char **vars;        /* full RVar names */
+    ir_node **mins, **extents;
+    ir_node *predicate; /* heap Expr or NULL */
+};
+
+/* An update definition: f(args) = values over the pure Vars among args and the RVars of
+ * `rdom`. Calls of f to itself in args and values are weak references (IR_REF_FUNC_WEAK). */
+typedef struct func_update {
+    int nargs;
+    ir_node **args;
+    int nvalues;
+    ir_node **values;
+    hl_rdom *rdom;      /* retained, or NULL */
+    func_schedule sched;
+} func_update;
+
+/* Frees every update of f (update.c). */
+void func_free_updates(hl_func *f);
 
 /* A Func that stands in for this one in calls from `consumer` (every consumer but the
  * wrapper itself when consumer is NULL): made by in_() (calls this Func) or clone_in() (a

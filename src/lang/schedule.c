@@ -12,6 +12,7 @@
 #include "util/alloc.h"
 #include "util/check.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- Copying and freeing ------------------------------------------------------------------- */
@@ -65,6 +66,7 @@ static ir_node *retained(ir_node *e) {
 static int schedule_copy(func_schedule *dst, const func_schedule *src) {
     int ok = 1;
     memset(dst, 0, sizeof *dst);
+    dst->allow_race = src->allow_race;
     dst->compute.kind = src->compute.kind;
     dst->compute.func = dup_or_null(src->compute.func, &ok);
     dst->compute.var = dup_or_null(src->compute.var, &ok);
@@ -174,12 +176,41 @@ static const char *dims_list(hl_ctx *ctx, const func_schedule *s) {
 typedef struct validate_call {
     const hl_func *f;
     const hl_schedule_directive *d;
+    const func_schedule *s; /* the stage's schedule */
+    int stage;
 } validate_call;
 
-static void require_dim(hl_ctx *ctx, const hl_func *f, const char *what, const char *var) {
-    if (find_dim(&f->sched, var) < 0)
-        user_error(ctx, "In schedule for %s, could not find %s dimension: %s (the loops are: %s)",
-                   f->name, what, var, dims_list(ctx, &f->sched));
+static void require_dim(hl_ctx *ctx, const validate_call *v, const char *what, const char *var) {
+    if (find_dim(v->s, var) < 0)
+        user_error(ctx, "In schedule for %s%s, could not find %s dimension: %s (the loops are: %s)",
+                   v->f->name, v->stage ? ".update()" : "", what, var, dims_list(ctx, v->s));
+}
+
+/* Whether loop `var` of an update stage comes from its RDom (not from a pure Var). */
+static bool is_reduction_loop(const hl_func *f, int stage, const char *var) {
+    if (stage == 0) return false;
+    const func_update *u = &f->updates[stage - 1];
+    const char *pure[128];
+    int n = 0;
+    for (int i = 0; i < u->nargs && n < 128; i++)
+        if (u->args[i]->kind == IR_Variable && u->args[i]->ref_kind == IR_REF_NONE) pure[n++] = u->args[i]->name;
+    for (int i = 0; i < u->sched.nsplits && n < 126; i++) {
+        const func_split *sp = &u->sched.splits[i];
+        bool from_pure = false;
+        for (int j = 0; j < n; j++)
+            from_pure |= strcmp(pure[j], sp->old_var) == 0 ||
+                         (sp->kind == FUNC_FUSE && sp->inner && strcmp(pure[j], sp->inner) == 0);
+        if (!from_pure) continue;
+        pure[n++] = sp->outer;
+        if (sp->kind == FUNC_SPLIT) pure[n++] = sp->inner;
+        if (sp->kind == FUNC_FUSE) pure[n++] = sp->old_var;
+    }
+    for (int j = 0; j < n; j++)
+        if (strcmp(pure[j], var) == 0) return false;
+    /* An RVar used as a whole argument writes one point per iteration: no race. */
+    for (int i = 0; i < u->nargs; i++)
+        if (u->args[i]->kind == IR_Variable && strcmp(u->args[i]->name, var) == 0) return false;
+    return true;
 }
 
 static void require_int_expr(hl_ctx *ctx, const hl_func *f, const char *what, const hl_expr *e) {
@@ -200,6 +231,7 @@ static void validate(hl_ctx *ctx, void *ud) {
     validate_call *v = ud;
     const hl_func *f = v->f;
     const hl_schedule_directive *d = v->d;
+    const func_schedule *stage_sched = v->s;
     user_assert(ctx, hl_func_defined(f), "Can't schedule Func %s: it has no definition yet", f->name);
     for (int i = 0; i < d->nvars; i++)
         user_assert(ctx, d->vars[i] && d->vars[i][0], "In schedule for %s, argument %d is not a Var",
@@ -207,7 +239,7 @@ static void validate(hl_ctx *ctx, void *ud) {
     switch (d->kind) {
     case HL_SCHED_SPLIT: {
         user_assert(ctx, d->nvars == 3, "split needs (old, outer, inner)");
-        require_dim(ctx, f, "split", d->vars[0]);
+        require_dim(ctx, v, "split", d->vars[0]);
         require_int_expr(ctx, f, "split factor", d->factor);
         int64_t k;
         if (ir_const_int(d->factor, &k))
@@ -218,15 +250,15 @@ static void validate(hl_ctx *ctx, void *ud) {
                     f->name, d->vars[0], d->vars[1]);
         for (int i = 1; i < 3; i++)
             if (strcmp(d->vars[i], d->vars[0]) != 0)
-                user_assert(ctx, !name_in_use(&f->sched, d->vars[i]),
+                user_assert(ctx, !name_in_use(stage_sched, d->vars[i]),
                             "In schedule for %s, can't split %s into %s: that name is already used",
                             f->name, d->vars[0], d->vars[i]);
         user_assert(ctx, d->tail >= HL_TAIL_ROUND_UP && d->tail <= HL_TAIL_AUTO, "bad tail strategy");
         if (d->tail == HL_TAIL_PREDICATE_LOADS)
-            for (int i = 0; i < f->sched.nsplits; i++)
+            for (int i = 0; i < stage_sched->nsplits; i++)
                 user_assert(ctx,
-                            f->sched.splits[i].kind != FUNC_SPLIT ||
-                                strcmp(f->sched.splits[i].inner, d->vars[0]) != 0,
+                            stage_sched->splits[i].kind != FUNC_SPLIT ||
+                                strcmp(stage_sched->splits[i].inner, d->vars[0]) != 0,
                             "In schedule for %s: PredicateLoads may not be used to split %s, a Var "
                             "stemming from the inner Var of a prior split",
                             f->name, d->vars[0]);
@@ -234,25 +266,25 @@ static void validate(hl_ctx *ctx, void *ud) {
     }
     case HL_SCHED_FUSE:
         user_assert(ctx, d->nvars == 3, "fuse needs (inner, outer, fused)");
-        require_dim(ctx, f, "fuse", d->vars[0]);
-        require_dim(ctx, f, "fuse", d->vars[1]);
+        require_dim(ctx, v, "fuse", d->vars[0]);
+        require_dim(ctx, v, "fuse", d->vars[1]);
         user_assert(ctx, strcmp(d->vars[0], d->vars[1]) != 0, "In schedule for %s, can't fuse %s with itself",
                     f->name, d->vars[0]);
         if (strcmp(d->vars[2], d->vars[0]) && strcmp(d->vars[2], d->vars[1]))
-            user_assert(ctx, !name_in_use(&f->sched, d->vars[2]),
+            user_assert(ctx, !name_in_use(stage_sched, d->vars[2]),
                         "In schedule for %s, can't fuse into %s: that name is already used", f->name,
                         d->vars[2]);
         return;
     case HL_SCHED_RENAME:
         user_assert(ctx, d->nvars == 2, "rename needs (old, new)");
-        require_dim(ctx, f, "rename", d->vars[0]);
-        user_assert(ctx, !name_in_use(&f->sched, d->vars[1]),
+        require_dim(ctx, v, "rename", d->vars[0]);
+        user_assert(ctx, !name_in_use(stage_sched, d->vars[1]),
                     "In schedule for %s, can't rename %s to %s: that name is already used", f->name,
                     d->vars[0], d->vars[1]);
         return;
     case HL_SCHED_REORDER:
         for (int i = 0; i < d->nvars; i++) {
-            require_dim(ctx, f, "reorder", d->vars[i]);
+            require_dim(ctx, v, "reorder", d->vars[i]);
             for (int j = 0; j < i; j++)
                 user_assert(ctx, strcmp(d->vars[i], d->vars[j]) != 0,
                             "In schedule for %s, reorder names %s twice", f->name, d->vars[i]);
@@ -261,16 +293,29 @@ static void validate(hl_ctx *ctx, void *ud) {
     case HL_SCHED_LOOP_KIND:
     case HL_SCHED_PARTITION:
         user_assert(ctx, d->nvars == 1, "a loop directive takes one Var");
-        require_dim(ctx, f, "loop", d->vars[0]);
+        require_dim(ctx, v, "loop", d->vars[0]);
+        if (d->kind == HL_SCHED_LOOP_KIND &&
+            (d->loop_kind == HL_LOOP_PARALLEL || d->loop_kind == HL_LOOP_VECTORIZED) && !stage_sched->allow_race)
+            user_assert(ctx, !is_reduction_loop(f, v->stage, d->vars[0]),
+                        "In schedule for %s.update(%d), can't %s %s: it is a reduction variable and "
+                        "iterations may write the same point (a race). Use allow_race_conditions() or "
+                        "atomic() if they never do.",
+                        f->name, v->stage - 1, d->loop_kind == HL_LOOP_PARALLEL ? "parallelize" : "vectorize",
+                        d->vars[0]);
         return;
     case HL_SCHED_COMPUTE_AT:
     case HL_SCHED_STORE_AT:
-    case HL_SCHED_HOIST_STORAGE: validate_level(ctx, f, &d->level); return;
+    case HL_SCHED_HOIST_STORAGE:
+        user_assert(ctx, v->stage == 0, "Where %s is computed and stored is set on the Func, not on an update stage",
+                    f->name);
+        validate_level(ctx, f, &d->level);
+        return;
     case HL_SCHED_BOUND:
     case HL_SCHED_ESTIMATE:
     case HL_SCHED_ALIGN_BOUNDS:
     case HL_SCHED_ALIGN_EXTENT:
     case HL_SCHED_ALIGN_STORAGE:
+        user_assert(ctx, v->stage == 0, "Bounds of %s are set on the Func, not on an update stage", f->name);
         user_assert(ctx, d->nvars == 1, "a bound directive takes one Var");
         user_assert(ctx, is_pure_arg(f, d->vars[0]),
                     "Can't bound variable %s of function %s because %s is not one of its pure "
@@ -287,6 +332,7 @@ static void validate(hl_ctx *ctx, void *ud) {
         }
         return;
     case HL_SCHED_REORDER_STORAGE:
+        user_assert(ctx, v->stage == 0, "The storage of %s is set on the Func, not on an update stage", f->name);
         for (int i = 0; i < d->nvars; i++) {
             user_assert(ctx, is_pure_arg(f, d->vars[i]),
                         "In schedule for %s, reorder_storage: %s is not a pure argument", f->name,
@@ -445,7 +491,18 @@ static int apply(func_schedule *s, const hl_func *f, const hl_schedule_directive
 }
 
 hl_status hl_func_schedule(hl_func *f, const hl_schedule_directive *d) {
-    validate_call v = {f, d};
+    return hl_func_schedule_stage(f, 0, d);
+}
+
+hl_status hl_func_schedule_stage(hl_func *f, int stage, const hl_schedule_directive *d) {
+    if (stage < 0 || stage > f->nupdates) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "Func %s has no update definition %d", f->name, stage - 1);
+        ctx_set_last_error(msg);
+        return HL_ERROR_USER;
+    }
+    func_schedule *target = stage == 0 ? &f->sched : &f->updates[stage - 1].sched;
+    validate_call v = {f, d, target, stage};
     hl_ctx ctx;
     ctx_init(&ctx, 1);
     if (!ctx.arena) {
@@ -460,13 +517,13 @@ hl_status hl_func_schedule(hl_func *f, const hl_schedule_directive *d) {
         return HL_ERROR_USER;
     }
     func_schedule next;
-    if (schedule_copy(&next, &f->sched) < 0 || apply(&next, f, d) < 0) {
+    if (schedule_copy(&next, target) < 0 || apply(&next, f, d) < 0) {
         func_schedule_free(&next);
         ctx_set_last_error("Out of memory");
         return HL_ERROR_NOMEM;
     }
-    func_schedule_free(&f->sched);
-    f->sched = next;
+    func_schedule_free(target);
+    *target = next;
     func_bump_generation();
     return HL_OK;
 }

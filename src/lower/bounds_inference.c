@@ -56,11 +56,45 @@ typedef struct region_state {
 } region_state;
 
 /* LetStmts defining f's region around the produce/consume pair `pc`. */
+/* The update stages of a produce body: lower_build_loop_nest makes it
+ * Block(...Block(Block(stage0, stage1), stage2)..., stageN). */
+static ir_node *update_stages(hl_ctx *ctx, ir_node *body, int nupdates) {
+    ir_node *updates = NULL;
+    for (int k = 0; k < nupdates && body && body->kind == IR_Block; k++) {
+        updates = ir_block(ctx, body->kids[1], updates);
+        body = body->kids[0];
+    }
+    return updates;
+}
+
+/* Lets giving update stage k's pure loops the region [min, max] of dimension d. */
+static ir_node *update_region_lets(hl_ctx *ctx, const hl_func *f, int d, ir_node *min, ir_node *max, ir_node *s) {
+    for (int k = f->nupdates; k >= 1; k--) {
+        s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.s%d.%s.max", f->name, k, f->args[d]), max, s);
+        s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.s%d.%s.min", f->name, k, f->args[d]), min, s);
+    }
+    return s;
+}
+
 static ir_node *define_region(region_state *st, ir_node *pc) {
     hl_ctx *ctx = st->ls->ctx;
     const hl_func *f = st->lf->func;
     box b = box_touched(ctx, pc->kids[1], f, f->nargs, BOX_CALLS);
-    ir_node *s = pc, *checks = NULL;
+    /* Update stages run over the region the consumers need and may write (and read)
+     * beyond it: the pure definition covers all of that. */
+    box u = {0};
+    if (f->nupdates) {
+        ir_node *updates = update_stages(ctx, pc->kids[0]->kids[0], f->nupdates);
+        box writes = box_touched(ctx, updates, f, f->nargs, BOX_PROVIDES);
+        box reads = box_touched(ctx, updates, f, f->nargs, BOX_CALLS);
+        u = writes;
+        if (reads.used) {
+            for (int d = 0; d < f->nargs; d++)
+                u.d[d] = writes.used ? interval_union(ctx, writes.d[d], reads.d[d]) : reads.d[d];
+            u.used = true;
+        }
+    }
+    ir_node *s = pc, *checks = NULL, *update_lets_min[64], *update_lets_max[64];
     for (int d = f->nargs - 1; d >= 0; d--) {
         ir_node *min, *max;
         if (!b.used) {
@@ -104,9 +138,24 @@ static ir_node *define_region(region_state *st, ir_node *pc) {
             min = bmin;
             max = bmax;
         }
+        if (d < 64) {
+            update_lets_min[d] = min;
+            update_lets_max[d] = max;
+        }
+        if (u.used) {
+            user_assert(ctx, interval_is_bounded(u.d[d]),
+                        "An update definition of Func %s writes or reads it in an unbounded way in "
+                        "dimension %d (%s). Use clamp to keep the index in range.",
+                        f->name, d, f->args[d]);
+            min = simplify_expr(ctx, ir_binary(ctx, IR_Min, min, u.d[d].min));
+            max = simplify_expr(ctx, ir_binary(ctx, IR_Max, max, u.d[d].max));
+        }
         s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.s0.%s.max", f->name, f->args[d]), max, s);
         s = ir_let_stmt(ctx, ctx_printf(ctx, "%s.s0.%s.min", f->name, f->args[d]), min, s);
     }
+    /* Update stages' own regions: the needed one (defined first: the pure region uses it). */
+    for (int d = f->nargs - 1; d >= 0 && f->nupdates; d--)
+        s = update_region_lets(ctx, f, d, update_lets_min[d], update_lets_max[d], s);
     /* The checks compare with the needed region, which is valid before the lets. */
     if (checks) s = ir_block(ctx, checks, s);
     st->done = true;
@@ -288,6 +337,7 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
             }
             whole = ir_let_stmt(ctx, region_var(ctx, out, d, "max")->name, max, whole);
             whole = ir_let_stmt(ctx, region_var(ctx, out, d, "min")->name, min, whole);
+            whole = update_region_lets(ctx, out, d, min, max, whole);
         }
     }
 

@@ -4,6 +4,7 @@
  * LetStmts, Lets and narrowing IfThenElse conditions. Depth is guarded by ctx_enter.
  */
 #include "box.h"
+#include "simplify.h"
 #include "util/check.h"
 
 #include <string.h>
@@ -80,12 +81,26 @@ static void walk_node(walk *w, const ir_node *n, const interval_scope *scope) {
     case IR_For: {
         walk_node(w, n->kids[0], scope);
         walk_node(w, n->kids[1], scope);
-        interval lo = bounds_of_expr_in_scope(ctx, n->kids[0], scope);
-        ir_node *last = ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, n->kids[0], n->kids[1]),
-                                  ir_make_one(ctx, ir_int(32)));
-        interval hi = bounds_of_expr_in_scope(ctx, last, scope);
-        interval_scope inner = {n->name, {lo.min, hi.max}, scope};
-        walk_node(w, n->kids[2], &inner);
+        /* The body's box with the loop variable as a point, simplified (so that terms of it
+         * that cancel do cancel), then widened over the loop's range: loop bounds that are
+         * lets of outer loops keep their correlation. */
+        box outer = w->result;
+        w->result = (box){outer.dims, ctx_alloc(ctx, sizeof(interval) * (size_t)(outer.dims ? outer.dims : 1)), false};
+        walk_node(w, n->kids[2], scope);
+        box body = w->result;
+        w->result = outer;
+        if (!body.used) break;
+        ir_node *last = simplify_expr(ctx, ir_binary(ctx, IR_Sub, ir_binary(ctx, IR_Add, n->kids[0], n->kids[1]),
+                                                     ir_make_one(ctx, ir_int(32))));
+        interval range = {bounds_of_expr_in_scope(ctx, simplify_expr(ctx, n->kids[0]), scope).min,
+                          bounds_of_expr_in_scope(ctx, last, scope).max};
+        interval_scope loop = {n->name, range, scope};
+        for (int d = 0; d < body.dims; d++) {
+            interval i = {body.d[d].min ? bounds_of_expr_in_scope(ctx, simplify_expr(ctx, body.d[d].min), &loop).min : NULL,
+                          body.d[d].max ? bounds_of_expr_in_scope(ctx, simplify_expr(ctx, body.d[d].max), &loop).max : NULL};
+            w->result.d[d] = w->result.used ? interval_union(ctx, w->result.d[d], i) : i;
+        }
+        w->result.used = true;
         break;
     }
     case IR_LetStmt:

@@ -23,7 +23,8 @@ static void add_func(env_state *st, hl_func *f);
 
 static void visit_calls(ir_visitor *v, const ir_node *n) {
     env_state *st = v->state;
-    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE) add_func(st, func_redirect(n->ref, st->caller));
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE && n->ref != st->caller)
+        add_func(st, func_redirect(n->ref, st->caller));
     ir_visit_kids(v, n);
 }
 
@@ -43,6 +44,18 @@ static void add_func(env_state *st, hl_func *f) {
     const hl_func *saved = st->caller;
     st->caller = f;
     for (int i = 0; i < f->nvalues; i++) ir_visit(&v, f->values[i]);
+    for (int u = 0; u < f->nupdates; u++) {
+        const func_update *up = &f->updates[u];
+        for (int i = 0; i < up->nargs; i++) ir_visit(&v, up->args[i]);
+        for (int i = 0; i < up->nvalues; i++) ir_visit(&v, up->values[i]);
+        if (up->rdom) {
+            ir_visit(&v, up->rdom->predicate);
+            for (int i = 0; i < up->rdom->dims; i++) {
+                ir_visit(&v, up->rdom->mins[i]);
+                ir_visit(&v, up->rdom->extents[i]);
+            }
+        }
+    }
     st->caller = saved;
     for (int i = 0; i < ls->nfuncs; i++)
         if (ls->funcs[i].func == f) return;
@@ -57,8 +70,11 @@ static void add_func(env_state *st, hl_func *f) {
     lf->func = f;
     lf->is_output = false;
     for (int o = 0; o < ls->noutputs; o++) lf->is_output |= ls->outputs[o] == f;
-    lf->inlined = !lf->is_output && f->sched.compute.kind == HL_LEVEL_INLINED;
+    lf->inlined = !lf->is_output && f->sched.compute.kind == HL_LEVEL_INLINED && f->nupdates == 0;
+    lf->implicit_level = !lf->is_output && f->sched.compute.kind == HL_LEVEL_INLINED && f->nupdates > 0;
     lf->values = NULL;
+    lf->consumer = NULL;
+    lf->nconsumers = 0;
 }
 
 typedef struct {
@@ -73,6 +89,7 @@ static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
     inline_state *is = m->state;
     lower_state *ls = is->ls;
     hl_ctx *ctx = m->ctx;
+    if (n->ref == is->caller) return ir_mutate_kids(m, n); /* an update's call to itself */
     hl_func *g = func_redirect(n->ref, is->caller);
     lower_func *lg = lower_find_func(ls, g->name);
     internal_assert(ctx, lg, "call to %s, which is not in the pipeline", g->name);
@@ -83,6 +100,8 @@ static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
         changed |= args[i] != n->kids[i];
     }
     if (!lg->inlined) {
+        if (lg->consumer != is->caller) lg->nconsumers++;
+        if (!lg->consumer) lg->consumer = is->caller;
         if (g == n->ref) return changed ? ir_copy_with_kids(ctx, n, args) : n;
         ir_node *call = ir_call(ctx, n->type, g->name, IR_CALL_HALIDE, n->nkids, args);
         call->op2 = n->op2;
@@ -93,10 +112,12 @@ static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
     return ir_substitute_many(ctx, lg->values[n->op2], g->nargs, (const char *const *)g->args, args);
 }
 
+/* Whether `var` is a loop of g's last stage (LoopLevels name those, as in Halide). */
 static bool loop_exists(const hl_func *g, const char *var) {
     if (strcmp(var, "__outermost") == 0) return true;
-    for (int i = 0; i < g->sched.ndims; i++)
-        if (strcmp(g->sched.dims[i].var, var) == 0) return true;
+    const func_schedule *s = g->nupdates ? &g->updates[g->nupdates - 1].sched : &g->sched;
+    for (int i = 0; i < s->ndims; i++)
+        if (strcmp(s->dims[i].var, var) == 0) return true;
     return false;
 }
 
@@ -136,6 +157,18 @@ void lower_find_functions(lower_state *ls) {
         is.caller = f;
         lf->values = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)f->nvalues);
         for (int v = 0; v < f->nvalues; v++) lf->values[v] = ir_mutate(&m, f->values[v]);
+        int nu = f->nupdates;
+        lf->update_args = ctx_alloc(ls->ctx, sizeof(ir_node **) * (size_t)(nu ? nu : 1));
+        lf->update_values = ctx_alloc(ls->ctx, sizeof(ir_node **) * (size_t)(nu ? nu : 1));
+        lf->update_predicates = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(nu ? nu : 1));
+        for (int u = 0; u < nu; u++) {
+            const func_update *up = &f->updates[u];
+            lf->update_args[u] = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(up->nargs ? up->nargs : 1));
+            lf->update_values[u] = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)up->nvalues);
+            for (int i = 0; i < up->nargs; i++) lf->update_args[u][i] = ir_mutate(&m, up->args[i]);
+            for (int i = 0; i < up->nvalues; i++) lf->update_values[u][i] = ir_mutate(&m, up->values[i]);
+            lf->update_predicates[u] = up->rdom && up->rdom->predicate ? ir_mutate(&m, up->rdom->predicate) : NULL;
+        }
     }
     for (int i = 0; i < ls->nfuncs; i++) {
         lower_func *lf = &ls->funcs[i];

@@ -30,6 +30,7 @@ typedef struct nest_var {
 typedef struct nest {
     hl_ctx *ctx;
     const hl_func *f;
+    int stage;
     int nvars, cap;
     nest_var *vars;
     ir_node *lets[128];   /* value definitions: LetStmt shells with no body yet */
@@ -45,7 +46,7 @@ static nest_var *find_var(nest *n, const char *name) {
 }
 
 static const char *full_name(nest *n, const char *var) {
-    return ctx_printf(n->ctx, "%s.s0.%s", n->f->name, find_var(n, var)->qualified);
+    return ctx_printf(n->ctx, "%s.s%d.%s", n->f->name, n->stage, find_var(n, var)->qualified);
 }
 
 static ir_node *var_of(nest *n, const char *var) { return ir_var(n->ctx, ir_int(32), full_name(n, var)); }
@@ -123,27 +124,53 @@ static void apply_split(nest *n, const func_split *sp) {
     }
 }
 
-ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
+/* The schedule of stage k (0: the pure definition). */
+static const func_schedule *stage_schedule(const hl_func *f, int stage) {
+    return stage == 0 ? &f->sched : &f->updates[stage - 1].sched;
+}
+
+/* Stage k of f: its loops, lets, guards and Provide. */
+static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage) {
     hl_ctx *ctx = ls->ctx;
     const hl_func *f = lf->func;
-    nest n = {.ctx = ctx, .f = f};
-    ir_node **coords = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(f->nargs ? f->nargs : 1));
-    const char **arg_names = ctx_alloc(ctx, sizeof(char *) * (size_t)(f->nargs ? f->nargs : 1));
+    const func_schedule *sched = stage_schedule(f, stage);
+    const func_update *up = stage ? &f->updates[stage - 1] : NULL;
+    nest n = {.ctx = ctx, .f = f, .stage = stage};
+    /* The names the definition uses and the loop variables they become. */
+    int nnames = 0, cap = f->nargs + (up && up->rdom ? up->rdom->dims : 0) + 1;
+    const char **names = ctx_alloc(ctx, sizeof(char *) * (size_t)cap);
+    ir_node **vars = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)cap);
     for (int i = 0; i < f->nargs; i++) {
-        const char *base = ctx_printf(ctx, "%s.s0.%s", f->name, f->args[i]);
+        if (up && !(up->args[i]->kind == IR_Variable && up->args[i]->ref_kind == IR_REF_NONE)) continue;
+        const char *base = ctx_printf(ctx, "%s.s%d.%s", f->name, stage, f->args[i]);
         ir_node *min = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.min", base));
         ir_node *max = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.max", base));
         add_var(&n, f->args[i], f->args[i], min, add(&n, sub(&n, max, min), i32(&n, 1)));
-        coords[i] = ir_var(ctx, ir_int(32), base);
-        arg_names[i] = f->args[i];
+        names[nnames] = f->args[i];
+        vars[nnames++] = ir_var(ctx, ir_int(32), base);
     }
-    for (int i = 0; i < f->sched.nsplits; i++) apply_split(&n, &f->sched.splits[i]);
+    for (int i = 0; up && up->rdom && i < up->rdom->dims; i++) {
+        const hl_rdom *r = up->rdom;
+        add_var(&n, r->vars[i], r->vars[i], r->mins[i], r->extents[i]);
+        names[nnames] = r->vars[i];
+        vars[nnames++] = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.s%d.%s", f->name, stage, r->vars[i]));
+    }
+    for (int i = 0; i < sched->nsplits; i++) apply_split(&n, &sched->splits[i]);
 
-    /* The definition at the pure arguments' loop values. */
+    /* The definition at the loops' values. */
     ir_node **values = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)f->nvalues);
-    for (int v = 0; v < f->nvalues; v++)
-        values[v] = ir_substitute_many(ctx, lf->values[v], f->nargs, arg_names, coords);
+    ir_node **coords = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(f->nargs ? f->nargs : 1));
+    for (int v = 0; v < f->nvalues; v++) {
+        ir_node *value = stage ? lf->update_values[stage - 1][v] : lf->values[v];
+        values[v] = ir_substitute_many(ctx, value, nnames, names, vars);
+    }
+    for (int i = 0; i < f->nargs; i++)
+        coords[i] = stage ? ir_substitute_many(ctx, lf->update_args[stage - 1][i], nnames, names, vars)
+                          : vars[i];
     ir_node *body = ir_provide(ctx, f->name, (void *)f, f->nvalues, values, f->nargs, coords);
+    if (stage && lf->update_predicates[stage - 1])
+        body = ir_if(ctx, ir_substitute_many(ctx, lf->update_predicates[stage - 1], nnames, names, vars), body,
+                     NULL);
     /* Later splits define the variables earlier ones use: the last split's let is outermost.
      * Each guard sits right after the let it tests, so that bounds inference sees every
      * variable defined below it already narrowed by the guards above. */
@@ -154,20 +181,32 @@ ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
     }
     static const ir_for_type kinds[] = {IR_FOR_SERIAL, IR_FOR_PARALLEL, IR_FOR_VECTORIZED,
                                         IR_FOR_UNROLLED};
-    for (int i = 0; i < f->sched.ndims; i++) {
-        const func_dim *d = &f->sched.dims[i];
+    for (int i = 0; i < sched->ndims; i++) {
+        const func_dim *d = &sched->dims[i];
         nest_var *v = find_var(&n, d->var);
         body = ir_for(ctx, full_name(&n, d->var), v->min, v->extent, kinds[d->kind], body);
     }
     return body;
 }
 
+ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
+    ir_node *s = NULL;
+    for (int k = 0; k <= lf->func->nupdates; k++) s = ir_block(ls->ctx, s, build_stage(ls, lf, k));
+    return s;
+}
+
 const char *lower_loop_full_name(hl_ctx *ctx, const hl_func *f, const char *var) {
-    nest n = {.ctx = ctx, .f = f};
+    /* A LoopLevel names a loop of the Func's last stage, as in Halide. */
+    int stage = f->nupdates;
+    const func_schedule *sched = stage_schedule(f, stage);
+    const func_update *up = stage ? &f->updates[stage - 1] : NULL;
+    nest n = {.ctx = ctx, .f = f, .stage = stage};
     for (int i = 0; i < f->nargs; i++) add_var(&n, f->args[i], f->args[i], NULL, NULL);
+    for (int i = 0; up && up->rdom && i < up->rdom->dims; i++)
+        add_var(&n, up->rdom->vars[i], up->rdom->vars[i], NULL, NULL);
     ir_node *zero = ir_make_zero(ctx, ir_int(32));
-    for (int i = 0; i < f->sched.nsplits; i++) {
-        const func_split *sp = &f->sched.splits[i];
+    for (int i = 0; i < sched->nsplits; i++) {
+        const func_split *sp = &sched->splits[i];
         if (sp->kind == FUNC_FUSE) {
             add_var(&n, sp->old_var, qualify(&n, find_var(&n, sp->inner)->qualified, sp->old_var), zero, zero);
         } else {

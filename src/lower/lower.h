@@ -30,6 +30,13 @@ typedef struct lower_func {
     bool inlined;     /* computed inline (never an output) */
     bool is_output;   /* one of the pipeline's outputs: stored in its output buffer */
     ir_node **values; /* the definition with inlined Funcs substituted (arena) */
+    /* The same for each update definition: arguments, values, RDom predicate (or NULL). */
+    ir_node ***update_args, ***update_values, **update_predicates;
+    /* A Func with updates that is not scheduled is computed at the innermost loop of its
+     * only consumer (root when it has several): the consumer, or NULL. */
+    const hl_func *consumer;
+    int nconsumers;
+    bool implicit_level;
 } lower_func;
 
 /* The state every pass sees. Passes read it and may add to it (inputs are found by

@@ -68,6 +68,18 @@ static ir_node *inject(ir_mutator *m, ir_node *n) {
     return ir_copy_with_kids(ctx, n, kids);
 }
 
+/* Where a Func with updates and no compute level goes: the innermost loop of its only
+ * consumer (when that consumer has loops of its own), else the root. */
+static const char *implicit_loop(lower_state *ls, const lower_func *lf) {
+    if (lf->nconsumers != 1 || !lf->consumer) return NULL;
+    lower_func *c = lower_find_func(ls, lf->consumer->name);
+    if (!c || c->inlined) return NULL;
+    const hl_func *g = c->func;
+    const func_schedule *gs = g->nupdates ? &g->updates[g->nupdates - 1].sched : &g->sched;
+    if (gs->ndims == 0) return NULL;
+    return lower_loop_full_name(ls->ctx, g, gs->dims[0].var);
+}
+
 static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
     const hl_func *f = lf->func;
@@ -75,6 +87,7 @@ static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
     const func_level *store = f->sched.store.kind == HL_LEVEL_INHERITED ? &f->sched.compute
                                                                         : &f->sched.store;
     st.store_loop = level_loop(ls, store);
+    if (lf->implicit_level) st.compute_loop = st.store_loop = implicit_loop(ls, lf);
     if (st.compute_loop && !st.store_loop && store->kind != HL_LEVEL_ROOT &&
         !(store->kind == HL_LEVEL_AT && strcmp(store->var, "__outermost") == 0))
         st.store_loop = st.compute_loop;
@@ -104,6 +117,8 @@ static void check_use(ir_visitor *v, const ir_node *n) {
     legality_state *st = v->state;
     if (st->bad_user) return;
     if (n->kind == IR_ProducerConsumer) {
+        /* A Func's own update stages may read it. */
+        if (n->op && strcmp(n->name, st->f->name) == 0) return;
         bool consume_f = !n->op && strcmp(n->name, st->f->name) == 0;
         const char *saved = st->producing;
         if (n->op) st->producing = n->name;

@@ -7,8 +7,8 @@ semantics: saturating, widening, halving and rounding arithmetic, rounding shift
 mul_shift_right, division rounding to zero, lerp (integer weights are fractions of their
 type's max; rounded), mux, bit counts, extract/concat_bits, reinterpret, is_nan/inf/finite,
 fract, fast_* math, print/print_when.
-What it assumes: values whose result the reference leaves undefined are not used: shift
-amounts of +-64 on 64-bit types, a zero divisor or MIN / -1 for div/mod_round_to_zero (the
+What it assumes: values whose result the reference leaves undefined are not used: rounding
+shift amounts of +-bits on 32- and 64-bit types, a zero divisor or MIN / -1 for div/mod_round_to_zero (the
 reference traps), float arguments of the integer-only operators.
 What it guarantees: integer results bit for bit; lerp of float values bit for bit (it is
 fma(one - zero, w, zero) on both); transcendental fast_* within the documented tolerances
@@ -147,7 +147,7 @@ def test_widen_right():
 
 def shift_amounts(name, signed):
     bits = int_bits(name)
-    top = bits - 1 if bits == 64 else bits  # +-64 on 64-bit types: undefined in the reference
+    top = bits if bits < 32 else bits - 1  # +-32/64 on 32/64-bit types: undefined in the reference
     return list(range(-top if signed else 0, top + 1))
 
 

@@ -1,0 +1,133 @@
+/* rdom.c - reduction domains (RDom) and their variables (RVars). See hl_rdom.h.
+ *
+ * An RDom owns its bounds and predicate (heap Exprs). Its RVars are Variables named
+ * "<rdom>.x", "<rdom>.y", "<rdom>.z", "<rdom>.w", then "<rdom>.4"... whose ref is the
+ * RDom, so that an update definition can find the RDom it iterates over.
+ */
+#include "func.h"
+#include "util/alloc.h"
+#include "util/check.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Atomic unsigned long next_rdom_id = 0;
+
+static hl_status fail(hl_status s, const char *msg) {
+    ctx_set_last_error(msg);
+    return s;
+}
+
+static bool is_int_scalar(const hl_expr *e) {
+    return e && (ir_is_int(e->type) || ir_is_uint(e->type)) && !ir_is_bool(e->type) && e->type.lanes == 1;
+}
+
+hl_status hl_rdom_new(int dims, hl_expr *const *mins, hl_expr *const *extents, const char *name,
+                      hl_rdom **out) {
+    *out = NULL;
+    if (dims < 1 || dims > 16) return fail(HL_ERROR_USER, "An RDom has 1 to 16 dimensions");
+    for (int i = 0; i < dims; i++)
+        if (!is_int_scalar(mins[i]) || !is_int_scalar(extents[i]))
+            return fail(HL_ERROR_USER, "The bounds of an RDom must be integer expressions");
+    char generated[32];
+    if (!name || !name[0]) {
+        snprintf(generated, sizeof generated, "r%lu", atomic_fetch_add(&next_rdom_id, 1));
+        name = generated;
+    }
+    hl_rdom *r = hl_calloc(1, sizeof *r);
+    if (!r) return fail(HL_ERROR_NOMEM, "Out of memory");
+    r->refs = 1;
+    r->name = hl_strdup(name);
+    r->vars = hl_calloc((size_t)dims, sizeof(char *));
+    r->mins = hl_calloc((size_t)dims, sizeof(ir_node *));
+    r->extents = hl_calloc((size_t)dims, sizeof(ir_node *));
+    bool ok = r->name && r->vars && r->mins && r->extents;
+    static const char *suffix[] = {"x", "y", "z", "w"};
+    for (int i = 0; ok && i < dims; i++) {
+        char buf[600];
+        if (i < 4) snprintf(buf, sizeof buf, "%s.%s", name, suffix[i]);
+        else snprintf(buf, sizeof buf, "%s.%d", name, i);
+        ok = (r->vars[i] = hl_strdup(buf)) != NULL;
+        r->dims = i + 1;
+        /* Coordinates are int32. */
+        hl_operand m = hl_operand_expr(mins[i]), e = hl_operand_expr(extents[i]);
+        if (ok) ok = hl_expr_cast(ir_int(32), m, &r->mins[i]) == HL_OK;
+        if (ok) ok = hl_expr_cast(ir_int(32), e, &r->extents[i]) == HL_OK;
+    }
+    if (!ok) {
+        hl_rdom_release(r);
+        return fail(HL_ERROR_NOMEM, "Out of memory");
+    }
+    *out = r;
+    return HL_OK;
+}
+
+void hl_rdom_retain(hl_rdom *r) {
+    if (r) r->refs++;
+}
+
+void hl_rdom_release(hl_rdom *r) {
+    if (!r || --r->refs > 0) return;
+    for (int i = 0; i < r->dims; i++) {
+        hl_free(r->vars ? r->vars[i] : NULL);
+        ir_release(r->mins ? r->mins[i] : NULL);
+        ir_release(r->extents ? r->extents[i] : NULL);
+    }
+    hl_free(r->vars);
+    hl_free(r->mins);
+    hl_free(r->extents);
+    ir_release(r->predicate);
+    hl_free(r->name);
+    hl_free(r);
+}
+
+int hl_rdom_dimensions(const hl_rdom *r) { return r->dims; }
+const char *hl_rdom_name(const hl_rdom *r) { return r->name; }
+const hl_expr *hl_rdom_min(const hl_rdom *r, int i) { return i >= 0 && i < r->dims ? r->mins[i] : NULL; }
+const hl_expr *hl_rdom_extent(const hl_rdom *r, int i) {
+    return i >= 0 && i < r->dims ? r->extents[i] : NULL;
+}
+
+typedef struct rvar_build {
+    hl_rdom *r;
+    int i;
+    ir_node *result;
+} rvar_build;
+
+static void build_rvar(hl_ctx *ctx, void *ud) {
+    rvar_build *b = ud;
+    user_assert(ctx, b->i >= 0 && b->i < b->r->dims, "RDom %s has %d dimension%s; there is no RVar %d",
+                b->r->name, b->r->dims, b->r->dims == 1 ? "" : "s", b->i);
+    ir_node *v = ir_var(ctx, ir_int(32), b->r->vars[b->i]);
+    ir_set_ref(v, IR_REF_RDOM, b->r);
+    b->result = v;
+}
+
+hl_status hl_rdom_var(hl_rdom *r, int i, hl_expr **out) {
+    *out = NULL;
+    rvar_build b = {r, i, NULL};
+    hl_ctx ctx;
+    ctx_init(&ctx, 1);
+    if (!ctx.arena) return fail(HL_ERROR_NOMEM, "Out of memory");
+    int status = ctx_pcall(&ctx, build_rvar, &b);
+    if (status == HL_OK && !(*out = ir_persist(b.result))) status = fail(HL_ERROR_NOMEM, "Out of memory");
+    ctx_close(&ctx);
+    return (hl_status)status;
+}
+
+hl_status hl_rdom_where(hl_rdom *r, const hl_expr *predicate) {
+    if (!predicate || !ir_is_bool(predicate->type) || predicate->type.lanes != 1)
+        return fail(HL_ERROR_USER, "The predicate of an RDom (where) must be a boolean expression");
+    hl_expr *combined = (hl_expr *)predicate;
+    if (r->predicate) {
+        hl_status s = hl_expr_binop(HL_OP_AND, hl_operand_expr(r->predicate), hl_operand_expr(predicate), &combined);
+        if (s != HL_OK) return s;
+    } else {
+        ir_retain(combined);
+    }
+    ir_release(r->predicate);
+    r->predicate = combined;
+    func_bump_generation();
+    return HL_OK;
+}
