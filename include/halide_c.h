@@ -222,6 +222,11 @@ hl_status hl_pipeline_lowered_stmt(hl_pipeline *p, char **out);
 
 #include "hl_buffer.h"
 
+/* ---- Targets and ahead-of-time compilation ---------------------------------------------- */
+
+#include "hl_target.h"
+#include "hl_aot.h"
+
 #ifdef __cplusplus
 }
 #endif

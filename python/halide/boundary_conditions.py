@@ -11,7 +11,7 @@ from . import _halide as _hl
 
 def _bounds(source, bounds):
     if bounds is not None:
-        return [tuple(b) for b in bounds]
+        return [(b.min, b.extent) if hasattr(b, "extent") else tuple(b) for b in bounds]
     if isinstance(source, _hl.Func):
         raise _hl.HalideError("BoundaryConditions on a Func need explicit bounds")
     if isinstance(source, _hl.ImageParam):

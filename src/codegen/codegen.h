@@ -19,7 +19,9 @@
  *   - Load/Store name a buffer whose host pointer is the handle Variable of the same name;
  *     the index counts elements of the Load/Store's element type.
  * Every target-specific choice goes through a cg_target_ops table (codegen_x86.c,
- * codegen_arm.c, ...): cpu name, features, native vector width.
+ * codegen_arm.c, ...): cpu name, features, native vector width. The module's cpu and
+ * features are the target machine's (the JIT's are the host's; codegen_aot.c makes
+ * machines for other targets).
  */
 #ifndef HL_CODEGEN_CODEGEN_H
 #define HL_CODEGEN_CODEGEN_H
@@ -48,6 +50,11 @@ typedef struct cg_target_ops {
     /* Fills cpu and features strings (arena) for the target machine. */
     void (*cpu_and_features)(hl_ctx *ctx, const char **cpu, const char **features);
     int (*natural_vector_bits)(void);
+    /* Ahead of time: the hl_target arch and bits this table serves, and the cpu and
+     * features (arena strings) for a target's feature set. */
+    int arch, bits;
+    void (*target_cpu_and_features)(hl_ctx *ctx, const hl_target *t, const char **cpu,
+                                    const char **features);
 } cg_target_ops;
 
 extern const cg_target_ops cg_x86_64_target;
@@ -57,6 +64,9 @@ extern const cg_target_ops cg_arm_64_target;
 const cg_target_ops *cg_host_target(void);
 /* Target ops by name ("x86-64", "arm-64", "host"), or NULL. */
 const cg_target_ops *cg_target_by_name(const char *name);
+
+/* The table for a target's arch and bits, or NULL. */
+const cg_target_ops *cg_target_for(const hl_target *t);
 
 /* Builds the module for the statement in llctx, with the target's triple and data layout
  * (from tm). The module belongs to llctx: disposing the context disposes it, which is
@@ -73,5 +83,9 @@ void cg_optimize_module(hl_ctx *ctx, LLVMModuleRef module, LLVMTargetMachineRef 
 
 /* Makes a target machine for ops (registered on the arena). */
 LLVMTargetMachineRef cg_target_machine(hl_ctx *ctx, const cg_target_ops *target);
+/* The same for an explicit triple, cpu and features (ahead-of-time targets). */
+LLVMTargetMachineRef cg_target_machine_for(hl_ctx *ctx, const cg_target_ops *target,
+                                           const char *triple, const char *cpu,
+                                           const char *features);
 
 #endif

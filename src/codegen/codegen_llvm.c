@@ -32,11 +32,18 @@ const cg_target_ops *cg_host_target(void) {
 #endif
 }
 
+static const cg_target_ops *const targets[] = {&cg_x86_64_target, &cg_arm_64_target};
+
 const cg_target_ops *cg_target_by_name(const char *name) {
-    static const cg_target_ops *const targets[] = {&cg_x86_64_target, &cg_arm_64_target};
     if (!strcmp(name, "host")) return cg_host_target();
     for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
         if (!strcmp(targets[i]->name, name)) return targets[i];
+    return NULL;
+}
+
+const cg_target_ops *cg_target_for(const hl_target *t) {
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        if (targets[i]->arch == t->arch && targets[i]->bits == t->bits) return targets[i];
     return NULL;
 }
 
@@ -49,25 +56,31 @@ static void own(hl_ctx *ctx, void (*fn)(void *), void *data) {
         ctx_raise(ctx, HL_ERROR_NOMEM, "Out of memory (registering an LLVM object)");
 }
 
-LLVMTargetMachineRef cg_target_machine(hl_ctx *ctx, const cg_target_ops *target) {
+LLVMTargetMachineRef cg_target_machine_for(hl_ctx *ctx, const cg_target_ops *target,
+                                           const char *triple, const char *cpu,
+                                           const char *features) {
     internal_assert(ctx, ctx->arena, "codegen needs a compile context");
     target->initialize();
     LLVMTargetRef llvm_target;
     char *err = NULL;
-    if (LLVMGetTargetFromTriple(target->triple, &llvm_target, &err)) {
+    if (LLVMGetTargetFromTriple(triple, &llvm_target, &err)) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", err ? err : "unknown target");
         LLVMDisposeMessage(err);
-        user_error(ctx, "LLVM does not support target %s: %s", target->triple, msg);
+        user_error(ctx, "LLVM does not support target %s: %s", triple, msg);
     }
-    const char *cpu, *features;
-    target->cpu_and_features(ctx, &cpu, &features);
     LLVMTargetMachineRef tm =
-        LLVMCreateTargetMachine(llvm_target, target->triple, cpu, features,
+        LLVMCreateTargetMachine(llvm_target, triple, cpu, features,
                                 LLVMCodeGenLevelAggressive, LLVMRelocPIC, LLVMCodeModelDefault);
-    if (!tm) internal_error(ctx, "LLVM could not make a target machine for %s", target->triple);
+    if (!tm) internal_error(ctx, "LLVM could not make a target machine for %s", triple);
     own(ctx, dispose_target_machine, tm);
     return tm;
+}
+
+LLVMTargetMachineRef cg_target_machine(hl_ctx *ctx, const cg_target_ops *target) {
+    const char *cpu, *features;
+    target->cpu_and_features(ctx, &cpu, &features);
+    return cg_target_machine_for(ctx, target, target->triple, cpu, features);
 }
 
 static int debug_level(void) {
@@ -368,11 +381,14 @@ LLVMModuleRef cg_compile_module(hl_ctx *ctx, LLVMContextRef llctx, const cg_targ
     cg->ctx = ctx;
     cg->llctx = llctx;
     cg->target = target;
-    target->cpu_and_features(ctx, &cg->cpu, &cg->features);
+    cg->cpu = cg_take_llvm_string(ctx, LLVMGetTargetMachineCPU(tm), "");
+    cg->features = cg_take_llvm_string(ctx, LLVMGetTargetMachineFeatureString(tm), "");
     init_types(cg);
 
     cg->module = LLVMModuleCreateWithNameInContext(fn_name, llctx);
-    LLVMSetTarget(cg->module, target->triple);
+    char *triple = LLVMGetTargetMachineTriple(tm);
+    LLVMSetTarget(cg->module, triple);
+    LLVMDisposeMessage(triple);
     LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(tm);
     LLVMSetModuleDataLayout(cg->module, layout);
     LLVMDisposeTargetData(layout);

@@ -3,6 +3,7 @@
  * Assumes: LLVM was built with the X86 target (Debian's libLLVM-19 has every target).
  * Guarantees: when the host is x86-64, the cpu and features are the host's own (so AVX2,
  * AVX-512 ... are used when present); otherwise a baseline "x86-64" with SSE2 only.
+ * Ahead of time, the features are exactly the target's (x86_features below).
  */
 #include "codegen_internal.h"
 
@@ -42,10 +43,44 @@ static int natural_vector_bits(void) {
     return 128;
 }
 
+/* LLVM features for each Halide x86 feature (LLVM adds what they imply: +avx2 brings
+ * +avx, +sse4.2 ...). */
+static const struct {
+    int feature;
+    const char *llvm;
+} x86_features[] = {
+    {HL_FEATURE_SSE41, "+sse4.1"},
+    {HL_FEATURE_AVX, "+avx"},
+    {HL_FEATURE_AVX2, "+avx2,+fma,+f16c"},
+    {HL_FEATURE_FMA, "+fma"},
+    {HL_FEATURE_FMA4, "+fma4"},
+    {HL_FEATURE_F16C, "+f16c"},
+    {HL_FEATURE_AVXVNNI, "+avxvnni"},
+    {HL_FEATURE_AVX512, "+avx512f,+avx512cd"},
+    {HL_FEATURE_AVX512_KNL, "+avx512f,+avx512cd"},
+    {HL_FEATURE_AVX512_SKYLAKE, "+avx512f,+avx512cd,+avx512vl,+avx512bw,+avx512dq"},
+    {HL_FEATURE_AVX512_CANNONLAKE, "+avx512ifma,+avx512vbmi"},
+    {HL_FEATURE_AVX512_ZEN4, "+avx512bf16,+avx512vnni,+avx512bitalg,+avx512vbmi2,+avx512vpopcntdq"},
+    {HL_FEATURE_AVX512_ZEN5, "+avxvnni"},
+    {HL_FEATURE_AVX512_SAPPHIRERAPIDS, "+avx512fp16,+avxvnni,+avx512bf16,+avx512vnni"},
+};
+
+static void target_cpu_and_features(hl_ctx *ctx, const hl_target *t, const char **cpu,
+                                    const char **features) {
+    const char *f = "+sse2";
+    for (size_t i = 0; i < sizeof x86_features / sizeof x86_features[0]; i++)
+        if (hl_target_has_feature(t, x86_features[i].feature)) f = ctx_printf(ctx, "%s,%s", f, x86_features[i].llvm);
+    *cpu = "x86-64";
+    *features = f;
+}
+
 const cg_target_ops cg_x86_64_target = {
     .name = "x86-64",
     .triple = "x86_64-unknown-linux-gnu",
     .initialize = initialize,
     .cpu_and_features = cpu_and_features,
     .natural_vector_bits = natural_vector_bits,
+    .arch = HL_ARCH_X86,
+    .bits = 64,
+    .target_cpu_and_features = target_cpu_and_features,
 };

@@ -72,6 +72,7 @@ struct hl_func {
     struct func_wrapper *wrappers; /* in_() and clone_in() Funcs, owned */
     pthread_mutex_t lock; /* guards jit */
     jit_pipeline *jit;    /* compiled pipeline cache, or NULL */
+    bool offload_hexagon; /* Func.hexagon(): a schedule marker (hl_target.h) */
 };
 
 /* Every definition made anywhere bumps this; a cached pipeline compiled at an older

@@ -27,6 +27,7 @@ static const lower_pass passes[] = {
     {"storage_flattening", lower_storage_flattening},
     {"unroll_loops", lower_unroll_loops},
     {"vectorize_loops", lower_vectorize_loops},
+    {"partition_loops", lower_partition_loops},
     {"unpack_buffers", lower_unpack_buffers},
     {"simplify", lower_simplify_pass},
 };
@@ -50,6 +51,63 @@ static void add_arg(lower_state *ls, const char *name, bool is_buffer, hl_type t
     a->dimensions = dims;
 }
 
+/* Func.hexagon() needs a target with HVX, and offloading is not implemented yet. */
+static void check_offload(lower_state *ls) {
+    for (int i = 0; i < ls->nfuncs; i++) {
+        const hl_func *f = ls->funcs[i].func;
+        if (!f->offload_hexagon) continue;
+        hl_target t;
+        if (ls->target) t = *ls->target;
+        else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+        char name[1024];
+        hl_target_to_string(&t, name, sizeof name);
+        user_assert(ls->ctx, hl_target_has_feature(&t, HL_FEATURE_HVX),
+                    "Schedule for Func %s requires <Hexagon> but no compatible target feature is "
+                    "enabled in target %s", f->name, name);
+        user_error(ls->ctx,
+                   "Func %s is scheduled with hexagon() for target %s: Hexagon offload is not "
+                   "supported yet by halide-c (remove hexagon(), or compile for a target without hvx)",
+                   f->name, name);
+    }
+}
+
+static bool in_list(const lower_state *ls, const hl_param *p) {
+    for (int i = 0; i < ls->nexplicit; i++)
+        if (ls->explicit_list[i] == p) return true;
+    return false;
+}
+
+/* Halide's message for a Param the argument list lacks. */
+_Noreturn static void missing_argument(lower_state *ls, const char *what, const char *name) {
+    hl_ctx *ctx = ls->ctx;
+    const char *given = "", *used = "";
+    for (int i = 0; i < ls->nexplicit; i++) given = ctx_printf(ctx, "%s%s ", given, ls->explicit_list[i]->name);
+    for (int i = 0; i < ls->ninputs; i++) used = ctx_printf(ctx, "%s%s ", used, ls->inputs[i].name);
+    for (int i = 0; i < ls->nparams; i++) used = ctx_printf(ctx, "%s%s ", used, ls->params[i]->name);
+    user_error(ctx,
+               "Generated code refers to %s %s, which was not found in the argument list.\n\n"
+               "Argument list specified: %s\n\nParameters referenced in generated code: %s\n",
+               what, name, given, used);
+}
+
+/* The caller's arguments, after checking that they cover everything the pipeline uses. */
+static void add_explicit_args(lower_state *ls) {
+    for (int i = 0; i < ls->ninputs; i++) {
+        const lower_input *in = &ls->inputs[i];
+        user_assert(ls->ctx, in->param,
+                    "Buffer %s is used directly by a pipeline compiled ahead of time: this is not "
+                    "supported yet by halide-c; use an ImageParam (and pass it in the argument list)",
+                    in->name);
+        if (!in_list(ls, in->param)) missing_argument(ls, "image parameter", in->name);
+    }
+    for (int i = 0; i < ls->nparams; i++)
+        if (!in_list(ls, ls->params[i])) missing_argument(ls, "parameter", ls->params[i]->name);
+    for (int i = 0; i < ls->nexplicit; i++) {
+        const hl_param *p = ls->explicit_list[i];
+        add_arg(ls, p->name, p->is_buffer, p->type, p->is_buffer ? p->dimensions : 0);
+    }
+}
+
 ir_node *lower_pipeline(lower_state *ls) {
     hl_ctx *ctx = ls->ctx;
     int debug = env_level("HL_DEBUG_LOWER");
@@ -66,14 +124,19 @@ ir_node *lower_pipeline(lower_state *ls) {
         s = next;
         if (ls->stop_after && strcmp(ls->stop_after, passes[i].name) == 0) return s;
     }
+    check_offload(ls);
     int nvalues = 0;
     for (int o = 0; o < ls->noutputs; o++) nvalues += ls->outputs[o]->nvalues;
-    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + ls->nparams + nvalues));
-    add_arg(ls, "__user_context", false, ir_handle(), 0);
-    for (int i = 0; i < ls->ninputs; i++)
-        add_arg(ls, ls->inputs[i].name, true, ls->inputs[i].type, ls->inputs[i].dimensions);
-    for (int i = 0; i < ls->nparams; i++)
-        add_arg(ls, ls->params[i]->name, false, ls->params[i]->type, 0);
+    ls->args = ctx_alloc(ctx, sizeof(cg_arg) * (size_t)(1 + ls->ninputs + ls->nparams + ls->nexplicit + nvalues));
+    if (!ls->explicit_args || ls->user_context_arg) add_arg(ls, "__user_context", false, ir_handle(), 0);
+    if (ls->explicit_args) {
+        add_explicit_args(ls);
+    } else {
+        for (int i = 0; i < ls->ninputs; i++)
+            add_arg(ls, ls->inputs[i].name, true, ls->inputs[i].type, ls->inputs[i].dimensions);
+        for (int i = 0; i < ls->nparams; i++)
+            add_arg(ls, ls->params[i]->name, false, ls->params[i]->type, 0);
+    }
     for (int o = 0; o < ls->noutputs; o++) {
         const hl_func *f = ls->outputs[o];
         for (int i = 0; i < f->nvalues; i++)

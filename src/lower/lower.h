@@ -3,8 +3,9 @@
  * lower_pipeline runs the passes listed in lower.c, in order, on the output Funcs'
  * definitions (and everything they call), producing a statement ready for codegen
  * (codegen.h states its conventions) plus the argument list the generated function
- * takes: the user context, the input buffers the pipeline reads, then one output buffer
- * per value of each output Func.
+ * takes: the user context, the input buffers the pipeline reads and its scalar Params
+ * (or, ahead of time, the caller's argument list), then one output buffer per value of
+ * each output Func.
  */
 #ifndef HL_LOWER_LOWER_H
 #define HL_LOWER_LOWER_H
@@ -55,6 +56,15 @@ typedef struct lower_state {
     /* Scalar Params, in argument order (after the input buffers). */
     int nparams;
     hl_param **params;
+    /* Ahead-of-time compiles (hl_aot.h): the caller's argument list (ImageParams and
+     * Params, in order) replaces the inferred one, every Param the pipeline uses must be
+     * in it, and __user_context comes first only with user_context_arg. */
+    bool explicit_args;
+    int nexplicit;
+    hl_param *const *explicit_list;
+    bool user_context_arg;
+    /* The target compiled for, or NULL for the JIT's (the host's). */
+    const hl_target *target;
     /* When set, lowering stops after the pass of that name (for print_loop_nest). */
     const char *stop_after;
     /* Arguments of the generated function, filled by the driver at the end. */
@@ -74,6 +84,7 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s);
 ir_node *lower_storage_flattening(lower_state *ls, ir_node *s);
 ir_node *lower_unroll_loops(lower_state *ls, ir_node *s);
 ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s);
+ir_node *lower_partition_loops(lower_state *ls, ir_node *s);
 ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s);
 ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
 
