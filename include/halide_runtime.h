@@ -16,6 +16,11 @@
 extern "C" {
 #endif
 
+/* The types below are also defined by headers halide-c generates (codegen_header.c),
+ * under the same guard, so that either may be included first. */
+#ifndef HALIDE_C_BUFFER_TYPES
+#define HALIDE_C_BUFFER_TYPES
+
 typedef enum halide_type_code_t {
     halide_type_int = 0,    /* signed integers */
     halide_type_uint = 1,   /* unsigned integers */
@@ -52,6 +57,28 @@ typedef struct halide_buffer_t {
     halide_dimension_t *dim;
     void *padding;
 } halide_buffer_t;
+
+struct halide_scalar_value_t;
+
+/* What <name>_metadata() of a generated pipeline describes (Halide's version 1). */
+typedef struct halide_filter_argument_t {
+    const char *name;
+    int32_t kind; /* 0: input scalar, 1: input buffer, 2: output buffer */
+    int32_t dimensions;
+    struct halide_type_t type;
+    const struct halide_scalar_value_t *scalar_def, *scalar_min, *scalar_max, *scalar_estimate;
+    const int64_t *const *buffer_estimates;
+} halide_filter_argument_t;
+
+typedef struct halide_filter_metadata_t {
+    int32_t version;
+    int32_t num_arguments;
+    const struct halide_filter_argument_t *arguments;
+    const char *target;
+    const char *name;
+} halide_filter_metadata_t;
+
+#endif /* HALIDE_C_BUFFER_TYPES */
 
 /* Error codes returned by generated pipelines (0 is success). The numbers are Halide's
  * ABI: programs compare against them. */

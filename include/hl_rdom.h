@@ -36,6 +36,13 @@ const hl_expr *hl_func_update_value(const hl_func *f, int stage, int i);
 /* The scheduling directive d on stage `stage` (0: the pure definition). Compute and store
  * levels belong to the Func (stage 0). */
 hl_status hl_func_schedule_stage(hl_func *f, int stage, const hl_schedule_directive *d);
+/* f.specialize(condition): a specialized copy of the pure stage's loop schedule, used when
+ * the (boolean, loop-invariant) condition holds; *index receives its number (1-based) for
+ * hl_func_schedule_specialization. */
+hl_status hl_func_specialize(hl_func *f, const hl_expr *condition, int *index);
+/* f.specialize_fail(message): when no specialization applies, fail with the message. */
+hl_status hl_func_specialize_fail(hl_func *f, const char *message);
+hl_status hl_func_schedule_specialization(hl_func *f, int index, const hl_schedule_directive *d);
 /* Allows parallel or vectorized loops over RVars of a stage (the user promises no race). */
 hl_status hl_func_allow_race_conditions(hl_func *f, int stage);
 

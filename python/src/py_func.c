@@ -499,6 +499,28 @@ static PyObject *func_update_value(PyObject *self, PyObject *args) {
     return first;
 }
 
+static PyObject *func_specialize(PyObject *self, PyObject *cond) {
+    py_state *st = py_state_of(self);
+    hl_expr *c;
+    if (py_as_expr(st, cond, &c) < 0) return NULL;
+    int index = 0;
+    hl_status s = hl_func_specialize(func_of(self), c, &index);
+    hl_expr_release(c);
+    if (s != HL_OK) return py_raise_status(st, s);
+    PyObject *stage = py_stage_wrap(st, func_of(self), 0);
+    if (stage) ((py_stage_object *)stage)->spec = index;
+    return stage;
+}
+
+static PyObject *func_specialize_fail(PyObject *self, PyObject *arg) {
+    py_state *st = py_state_of(self);
+    const char *msg = PyUnicode_AsUTF8(arg);
+    if (!msg) return NULL;
+    hl_status s = hl_func_specialize_fail(func_of(self), msg);
+    if (s != HL_OK) return py_raise_status(st, s);
+    Py_RETURN_NONE;
+}
+
 static PyObject *func_allow_race(PyObject *self, PyObject *unused) {
     hl_status s = hl_func_allow_race_conditions(func_of(self), 0);
     if (s != HL_OK) return py_raise_status(py_state_of(self), s);
@@ -609,6 +631,10 @@ static PyMethodDef func_methods[] = {
     {"update_value", func_update_value, METH_VARARGS, "update_value(i=0): the value of update i."},
     {"update_values", func_update_values, METH_VARARGS, "update_values(i=0): the values of update i."},
     {"allow_race_conditions", func_allow_race, METH_NOARGS, "Allow parallel/vectorized loops that may race."},
+    {"specialize", func_specialize, METH_O,
+     "specialize(condition): a Stage whose loop schedule is used when the condition holds."},
+    {"specialize_fail", func_specialize_fail, METH_O,
+     "specialize_fail(message): fail with the message when no specialization applies."},
     {"in_", func_in, METH_VARARGS,
      "in_(consumer=None): a wrapper Func that stands in for this one in consumer's calls (all "
      "consumers' when None)."},

@@ -230,6 +230,7 @@ static PyObject *stage_allow_race(PyObject *self, PyObject *u) {
 
 static PyObject *stage_repr(PyObject *self) {
     py_stage_object *o = (py_stage_object *)self;
+    if (o->spec) return PyUnicode_FromFormat("<halide.Stage %s.specialization(%d)>", hl_func_name(o->func), o->spec);
     return PyUnicode_FromFormat("<halide.Stage %s.update(%d)>", hl_func_name(o->func), o->stage - 1);
 }
 
@@ -284,6 +285,7 @@ PyObject *py_stage_wrap(py_state *st, hl_func *f, int stage) {
     hl_func_retain(f);
     o->func = f;
     o->stage = stage;
+    o->spec = 0;
     return (PyObject *)o;
 }
 

@@ -32,9 +32,11 @@ static const char *var_name(py_state *st, PyObject *obj) {
 
 static PyObject *run(PyObject *self, const hl_schedule_directive *d) {
     py_state *st = py_state_of(self);
-    hl_status s = PyObject_TypeCheck(self, st->Stage)
-                      ? hl_func_schedule_stage(func_of(self), ((py_stage_object *)self)->stage, d)
-                      : hl_func_schedule(func_of(self), d);
+    hl_status s;
+    if (!PyObject_TypeCheck(self, st->Stage)) s = hl_func_schedule(func_of(self), d);
+    else if (((py_stage_object *)self)->spec)
+        s = hl_func_schedule_specialization(func_of(self), ((py_stage_object *)self)->spec, d);
+    else s = hl_func_schedule_stage(func_of(self), ((py_stage_object *)self)->stage, d);
     if (s != HL_OK) return py_raise_status(st, s);
     return Py_NewRef(self);
 }

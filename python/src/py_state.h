@@ -88,7 +88,8 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     hl_func *func;
-    int stage; /* 1-based: f.update(i) is stage i + 1 */
+    int stage; /* 1-based: f.update(i) is stage i + 1; 0 for a specialization */
+    int spec;  /* f.specialize(c): 1-based specialization of the pure stage, else 0 */
 } py_stage_object;
 
 /* New Stage object for stage `stage` of f (retains f). */

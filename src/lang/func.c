@@ -61,6 +61,7 @@ void hl_func_release(hl_func *f) {
     realize_free_cache(f);
     func_drop_wrappers(f);
     func_free_updates(f);
+    func_free_specializations(f);
     clear_definition(f);
     func_schedule_free(&f->sched);
     pthread_mutex_destroy(&f->lock);

@@ -68,6 +68,8 @@ struct hl_func {
     func_schedule sched;  /* of the pure definition; reset by each definition */
     int nupdates;
     struct func_update *updates; /* update definitions, in order (stage i + 1) */
+    int nspecs;
+    struct func_specialization *specs; /* specialize(): tried in order before `sched` */
     int nwrappers;
     struct func_wrapper *wrappers; /* in_() and clone_in() Funcs, owned */
     pthread_mutex_t lock; /* guards jit */
@@ -102,6 +104,17 @@ typedef struct func_update {
     func_schedule sched;
 } func_update;
 
+/* f.specialize(condition): when the condition holds at run time, the pure stage runs with
+ * this schedule's loops instead (a copy of the schedule at the time of specialize). A
+ * specialize_fail() entry has no schedule and a message. */
+typedef struct func_specialization {
+    ir_node *condition; /* heap Expr; NULL for specialize_fail */
+    func_schedule sched;
+    char *fail_message;
+} func_specialization;
+
+/* Frees every specialization of f (schedule.c). */
+void func_free_specializations(hl_func *f);
 /* Frees every update of f (update.c). */
 void func_free_updates(hl_func *f);
 

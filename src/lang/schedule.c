@@ -494,6 +494,8 @@ hl_status hl_func_schedule(hl_func *f, const hl_schedule_directive *d) {
     return hl_func_schedule_stage(f, 0, d);
 }
 
+static hl_status schedule_target(hl_func *f, int stage, func_schedule *target, const hl_schedule_directive *d);
+
 hl_status hl_func_schedule_stage(hl_func *f, int stage, const hl_schedule_directive *d) {
     if (stage < 0 || stage > f->nupdates) {
         char msg[256];
@@ -501,7 +503,26 @@ hl_status hl_func_schedule_stage(hl_func *f, int stage, const hl_schedule_direct
         ctx_set_last_error(msg);
         return HL_ERROR_USER;
     }
-    func_schedule *target = stage == 0 ? &f->sched : &f->updates[stage - 1].sched;
+    return schedule_target(f, stage, stage == 0 ? &f->sched : &f->updates[stage - 1].sched, d);
+}
+
+hl_status hl_func_schedule_specialization(hl_func *f, int index, const hl_schedule_directive *d) {
+    if (index < 1 || index > f->nspecs || !f->specs[index - 1].condition) {
+        ctx_set_last_error("No such specialization");
+        return HL_ERROR_USER;
+    }
+    if (d->kind != HL_SCHED_SPLIT && d->kind != HL_SCHED_FUSE && d->kind != HL_SCHED_RENAME &&
+        d->kind != HL_SCHED_REORDER && d->kind != HL_SCHED_LOOP_KIND && d->kind != HL_SCHED_PARTITION) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "A specialization of %s can only change its loops (split, fuse, reorder, "
+                 "vectorize, parallel, unroll...), not where it is computed or stored", f->name);
+        ctx_set_last_error(msg);
+        return HL_ERROR_USER;
+    }
+    return schedule_target(f, 0, &f->specs[index - 1].sched, d);
+}
+
+static hl_status schedule_target(hl_func *f, int stage, func_schedule *target, const hl_schedule_directive *d) {
     validate_call v = {f, d, target, stage};
     hl_ctx ctx;
     ctx_init(&ctx, 1);
@@ -541,3 +562,65 @@ static hl_loop_level public_level(const func_level *l) {
 
 hl_loop_level hl_func_compute_level(const hl_func *f) { return public_level(&f->sched.compute); }
 hl_loop_level hl_func_store_level(const hl_func *f) { return public_level(&f->sched.store); }
+
+/* ---- Specializations ---------------------------------------------------------------------- */
+
+static hl_status add_specialization(hl_func *f, const hl_expr *condition, const char *message, int *index) {
+    char msg[256];
+    if (!hl_func_defined(f)) {
+        snprintf(msg, sizeof msg, "Can't specialize Func %s: it has no definition yet", f->name);
+        ctx_set_last_error(msg);
+        return HL_ERROR_USER;
+    }
+    if (f->nspecs && !f->specs[f->nspecs - 1].condition) {
+        snprintf(msg, sizeof msg, "Func %s: nothing can follow specialize_fail()", f->name);
+        ctx_set_last_error(msg);
+        return HL_ERROR_USER;
+    }
+    if (condition && (!ir_is_bool(condition->type) || condition->type.lanes != 1)) {
+        snprintf(msg, sizeof msg, "The condition of a specialization of %s must be a boolean", f->name);
+        ctx_set_last_error(msg);
+        return HL_ERROR_USER;
+    }
+    func_specialization sp;
+    memset(&sp, 0, sizeof sp);
+    int ok = schedule_copy(&sp.sched, &f->sched) == 0;
+    if (ok && message) ok = (sp.fail_message = hl_strdup(message)) != NULL;
+    func_specialization *grown = ok ? hl_realloc(f->specs, sizeof *grown * (size_t)(f->nspecs + 1)) : NULL;
+    if (!grown) {
+        func_schedule_free(&sp.sched);
+        hl_free(sp.fail_message);
+        ctx_set_last_error("Out of memory");
+        return HL_ERROR_NOMEM;
+    }
+    ir_retain((ir_node *)condition);
+    sp.condition = (ir_node *)condition;
+    f->specs = grown;
+    f->specs[f->nspecs++] = sp;
+    if (index) *index = f->nspecs;
+    func_bump_generation();
+    return HL_OK;
+}
+
+hl_status hl_func_specialize(hl_func *f, const hl_expr *condition, int *index) {
+    if (!condition) {
+        ctx_set_last_error("specialize() needs a condition");
+        return HL_ERROR_USER;
+    }
+    return add_specialization(f, condition, NULL, index);
+}
+
+hl_status hl_func_specialize_fail(hl_func *f, const char *message) {
+    return add_specialization(f, NULL, message ? message : "", NULL);
+}
+
+void func_free_specializations(hl_func *f) {
+    for (int i = 0; i < f->nspecs; i++) {
+        ir_release(f->specs[i].condition);
+        func_schedule_free(&f->specs[i].sched);
+        hl_free(f->specs[i].fail_message);
+    }
+    hl_free(f->specs);
+    f->specs = NULL;
+    f->nspecs = 0;
+}

@@ -15,6 +15,7 @@
 #include "func.h"
 #include "util/check.h"
 
+#include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
 
 #include <stdio.h>

@@ -129,11 +129,10 @@ static const func_schedule *stage_schedule(const hl_func *f, int stage) {
     return stage == 0 ? &f->sched : &f->updates[stage - 1].sched;
 }
 
-/* Stage k of f: its loops, lets, guards and Provide. */
-static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage) {
+/* Stage k of f with the given loop schedule: its loops, lets, guards and Provide. */
+static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage, const func_schedule *sched) {
     hl_ctx *ctx = ls->ctx;
     const hl_func *f = lf->func;
-    const func_schedule *sched = stage_schedule(f, stage);
     const func_update *up = stage ? &f->updates[stage - 1] : NULL;
     nest n = {.ctx = ctx, .f = f, .stage = stage};
     /* The names the definition uses and the loop variables they become. */
@@ -189,9 +188,30 @@ static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage) {
     return body;
 }
 
+/* The pure stage, with its specializations tried in order:
+ * if (c1) {loops of spec 1} else if (c2) {...} else {default loops, or the failure}. */
+static ir_node *build_pure_stage(lower_state *ls, const lower_func *lf) {
+    hl_ctx *ctx = ls->ctx;
+    const hl_func *f = lf->func;
+    int n = f->nspecs;
+    ir_node *s;
+    if (n && !f->specs[n - 1].condition) {
+        ir_node *args[2] = {ir_var(ctx, ir_handle(), "__user_context"), ir_string_imm(ctx, f->specs[n - 1].fail_message)};
+        ir_node *report = ir_call(ctx, ir_int(32), "halide_error_specialize_fail", IR_CALL_EXTERN, 2, args);
+        s = ir_assert_stmt(ctx, ir_make_bool(ctx, false, 1), report, halide_error_code_specialize_fail);
+        n--;
+    } else {
+        s = build_stage(ls, lf, 0, &f->sched);
+    }
+    for (int i = n - 1; i >= 0; i--)
+        s = ir_if(ctx, f->specs[i].condition, build_stage(ls, lf, 0, &f->specs[i].sched), s);
+    return s;
+}
+
 ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
-    ir_node *s = NULL;
-    for (int k = 0; k <= lf->func->nupdates; k++) s = ir_block(ls->ctx, s, build_stage(ls, lf, k));
+    ir_node *s = build_pure_stage(ls, lf);
+    for (int k = 1; k <= lf->func->nupdates; k++)
+        s = ir_block(ls->ctx, s, build_stage(ls, lf, k, stage_schedule(lf->func, k)));
     return s;
 }
 

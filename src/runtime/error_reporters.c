@@ -99,6 +99,11 @@ int halide_error_explicit_bounds_too_small(void *user_context, const char *func_
     return halide_error_code_explicit_bounds_too_small;
 }
 
+int halide_error_specialize_fail(void *user_context, const char *message) {
+    report(user_context, "A schedule specialized with specialize_fail() was chosen: %s", message);
+    return halide_error_code_specialize_fail;
+}
+
 int halide_error_constraint_violated(void *user_context, const char *var, int val,
                                      const char *constrained_var, int constrained_val) {
     report(user_context, "Constraint violated: %s (%d) == %s (%d)", var, val, constrained_var,

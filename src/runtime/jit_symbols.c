@@ -27,6 +27,7 @@ const rt_symbol rt_jit_symbols[] = {
     RT_SYMBOL(halide_error_out_of_memory),
     RT_SYMBOL(halide_error_explicit_condition_failed),
     RT_SYMBOL(halide_error_constraint_violated),
+    RT_SYMBOL(halide_error_specialize_fail),
     RT_SYMBOL(halide_error_explicit_bounds_too_small),
     RT_SYMBOL(halide_error_param_too_small_i64),
     RT_SYMBOL(halide_error_param_too_large_i64),

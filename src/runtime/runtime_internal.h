@@ -55,6 +55,7 @@ int halide_error_explicit_condition_failed(void *user_context, const char *messa
 int halide_error_explicit_bounds_too_small(void *user_context, const char *func_name,
                                            const char *var_name, int min_bound, int max_bound,
                                            int min_required, int max_required);
+int halide_error_specialize_fail(void *user_context, const char *message);
 int halide_error_constraint_violated(void *user_context, const char *var, int val,
                                      const char *constrained_var, int constrained_val);
 int halide_error_param_too_small_i64(void *user_context, const char *param_name, int64_t val,
