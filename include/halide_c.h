@@ -97,7 +97,8 @@ typedef enum hl_binop {
 typedef struct hl_scalar {
     int is_float; /* 1: the value is the double f */
     int is_bool;  /* a Python bool: i is 0 or 1 */
-    int is_big;   /* an integer outside int64: f holds it as a double */
+    int is_big;   /* an integer outside int64: f holds it as a double (2: it fits uint64, and
+                   * i holds its bits exactly) */
     int64_t i;
     double f;
 } hl_scalar;

@@ -30,6 +30,10 @@ hl_status hl_param_get_value(const hl_param *p, hl_expr **out);
 /* Range constraints (NULL removes one), checked when the pipeline runs. */
 hl_status hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, int which);
 hl_status hl_param_set_estimate(hl_param *p, const hl_expr *estimate);
+/* The range constraints and estimate (borrowed, NULL when unset). */
+const hl_expr *hl_param_min_value(const hl_param *p);
+const hl_expr *hl_param_max_value(const hl_param *p);
+const hl_expr *hl_param_estimate(const hl_param *p);
 /* The Param (or an ImageParam's field "min"/"extent"/"stride"/"max" of dimension d) as an Expr. */
 hl_status hl_param_expr(hl_param *p, hl_expr **out);
 hl_status hl_image_param_field(hl_param *p, int d, const char *field, hl_expr **out);

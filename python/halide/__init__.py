@@ -10,6 +10,13 @@ from ._halide import *  # noqa: F401,F403
 from ._halide import HalideError, Type
 
 from . import boundary_conditions as BoundaryConditions  # noqa: E402
+from . import aot as _aot  # noqa: E402
+from .aot import (  # noqa: E402,F401
+    Argument, ArgumentKind, OutputFileType, TargetArch, TargetFeature, TargetOS, TargetProcessorTune,
+    compile_standalone_runtime,
+)
+
+_aot.attach(Func, Pipeline)  # noqa: F405
 
 __halide_c__ = True
 

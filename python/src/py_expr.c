@@ -51,6 +51,14 @@ int py_as_scalar(PyObject *obj, hl_scalar *out) {
             out->is_big = 1;
             out->f = PyLong_AsDouble(obj);
             if (out->f == -1.0 && PyErr_Occurred()) return -1;
+            if (overflow > 0) {
+                unsigned long long u = PyLong_AsUnsignedLongLong(obj);
+                if (PyErr_Occurred()) PyErr_Clear();
+                else {
+                    out->is_big = 2;
+                    out->i = (int64_t)u;
+                }
+            }
             return 0;
         }
         out->i = v;

@@ -174,7 +174,21 @@ static PyObject *param_set_estimate(PyObject *self, PyObject *e) {
     Py_RETURN_NONE;
 }
 
+/* A borrowed constraint as a new Expr object (an undefined Expr when unset). */
+static PyObject *constraint_expr(PyObject *self, const hl_expr *e) {
+    py_state *st = py_state_of(self);
+    if (!e) return PyObject_CallNoArgs((PyObject *)st->Expr);
+    hl_expr_retain((hl_expr *)e);
+    return py_expr_wrap(st, (hl_expr *)e);
+}
+static PyObject *param_min_value(PyObject *self, PyObject *u) { return constraint_expr(self, hl_param_min_value(param_of(self))); }
+static PyObject *param_max_value(PyObject *self, PyObject *u) { return constraint_expr(self, hl_param_max_value(param_of(self))); }
+static PyObject *param_estimate(PyObject *self, PyObject *u) { return constraint_expr(self, hl_param_estimate(param_of(self))); }
+
 static PyMethodDef param_methods[] = {
+    {"min_value", param_min_value, METH_NOARGS, "The lower bound (an undefined Expr when unset)."},
+    {"max_value", param_max_value, METH_NOARGS, "The upper bound (an undefined Expr when unset)."},
+    {"estimate", param_estimate, METH_NOARGS, NULL},
     {"name", param_name, METH_NOARGS, NULL},
     {"type", param_type, METH_NOARGS, NULL},
     {"set", param_set, METH_O, "set(value): the value the next realize uses."},
@@ -476,6 +490,12 @@ static PyType_Spec dim_spec = {
     .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
     .slots = dim_slots,
 };
+
+hl_param *py_param_get(py_state *st, PyObject *obj) {
+    if (PyObject_TypeCheck(obj, st->Param)) return param_of(obj);
+    if (PyObject_TypeCheck(obj, st->ImageParam)) return image_of(obj);
+    return NULL;
+}
 
 int py_param_init(PyObject *module, py_state *st) {
     st->Param = (PyTypeObject *)PyType_FromModuleAndSpec(module, &param_spec, (PyObject *)st->Expr);

@@ -29,6 +29,7 @@ typedef struct py_state {
     PyTypeObject *RDom;
     PyTypeObject *RVar;
     PyTypeObject *Stage;
+    PyTypeObject *Target;
 } py_state;
 
 /* Borrowed: the state of the module that defined `type` (or one of its bases). */
@@ -140,6 +141,19 @@ PyObject *py_func_align_storage(PyObject *self, PyObject *args);
 PyObject *py_func_partition_hint(PyObject *self, PyObject *args);
 PyObject *py_func_partition_all_hint(PyObject *self, PyObject *unused);
 PyObject *py_func_print_loop_nest(PyObject *self, PyObject *unused);
+
+/* ---- Params (py_param.c) ------------------------------------------------------------------- */
+
+/* Borrowed hl_param of a Param or ImageParam object, or NULL (no exception set). */
+hl_param *py_param_get(py_state *st, PyObject *obj);
+
+/* ---- Targets and ahead-of-time compilation (py_target.c, py_aot.c) ------------------------- */
+
+int py_target_init(PyObject *module, py_state *st);
+int py_aot_init(PyObject *module, py_state *st);
+/* A Target object, a target string, or None (the unknown target, which compiles for the
+ * host) as an hl_target; -1 with an exception otherwise. */
+int py_as_target(py_state *st, PyObject *obj, hl_target *out);
 
 /* ---- Buffers (py_buffer.c) -------------------------------------------------------------- */
 

@@ -16,6 +16,7 @@ static void register_target(void) {
     LLVMInitializeAArch64Target();
     LLVMInitializeAArch64TargetMC();
     LLVMInitializeAArch64AsmPrinter();
+    LLVMInitializeAArch64AsmParser(); /* inline asm in the runtime (AOT) */
 }
 
 /* LLVM's target registry is process-wide: register once, from any thread. */

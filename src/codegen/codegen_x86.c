@@ -17,6 +17,7 @@ static void register_target(void) {
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    LLVMInitializeX86AsmParser(); /* inline asm in the runtime (AOT) */
 }
 
 /* LLVM's target registry is process-wide: register once, from any thread. */

@@ -107,10 +107,7 @@ hl_status hl_param_set_value(hl_param *p, hl_scalar k) {
         }
         bool fits = !k.is_big && (ir_is_int(t) ? k.i >= ir_type_imin(t) && k.i <= ir_type_imax(t)
                                                : k.i >= 0 && (t.bits >= 64 || (uint64_t)k.i <= ir_type_umax(t)));
-        if (k.is_big && ir_is_uint(t) && t.bits == 64 && k.f >= 0 && k.f < 18446744073709551616.0) {
-            fits = true;
-            k.i = (int64_t)(uint64_t)k.f;
-        }
+        if (k.is_big == 2 && ir_is_uint(t) && t.bits == 64) fits = true; /* k.i holds the bits */
         if (!fits) {
             snprintf(msg, sizeof msg, "Value %lld does not fit in Param %s of type %s%d", (long long)k.i, p->name,
                      ir_is_uint(t) ? "uint" : "int", t.bits);
@@ -152,6 +149,10 @@ hl_status hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max
     func_bump_generation();
     return HL_OK;
 }
+
+const hl_expr *hl_param_min_value(const hl_param *p) { return p->min_value; }
+const hl_expr *hl_param_max_value(const hl_param *p) { return p->max_value; }
+const hl_expr *hl_param_estimate(const hl_param *p) { return p->estimate; }
 
 hl_status hl_param_set_estimate(hl_param *p, const hl_expr *estimate) {
     replace(&p->estimate, estimate);

@@ -106,7 +106,7 @@ def test_param_is_an_expr_of_its_type(name):
     assert (p * p).type() == t
     assert (p == 3).type() == hl.Bool()
     f = hl.Func("param_arith")
-    f[x] = p * x + 1
+    f[x] = p * hl.cast(t, x) + 1
     expected = (np.arange(4) * 3 + 1).astype(np_dtype(name))
     assert_exact(np.array(f.realize([4])), expected)
 
@@ -365,6 +365,7 @@ def test_dim_exprs_of_bound_buffer():
 
 def test_dim_exprs_of_interleaved_and_transposed_buffers():
     im = hl.ImageParam(hl.UInt(8), 3, "interleaved")
+    im.dim(0).set_stride(hl.Expr())  # lift the default stride-1 constraint on dimension 0
     f, n = dims_func(im)
     # Interleaved RGB: numpy (h, w, c) = (4, 5, 3); seen by Halide as x, y, c with c stride 1.
     a = np.zeros((4, 5, 3), np.uint8)
@@ -420,7 +421,7 @@ def test_satisfied_constraints():
     f[x, y] = im[x, y] + im.width() + im.height()
     a = np.arange(12, dtype=np.uint8).reshape(3, 4)
     im.set(to_buffer(a))
-    assert_exact(np.array(f.realize([4, 3])), (a + 7).astype(np.uint8))
+    assert_exact(np.array(f.realize([4, 3])), (a + 7).astype(np.int32))
 
 
 def test_constraints_with_param_values():
@@ -434,6 +435,17 @@ def test_constraints_with_param_values():
         a = np.arange(n, dtype=np.int16)
         im.set(to_buffer(a))
         assert_exact(np.array(f.realize([n])), a * 2)
+
+
+def test_default_stride_constraint_can_be_lifted():
+    # By default dimension 0 of an ImageParam must have stride 1; set_stride(hl.Expr()) lifts it.
+    im = hl.ImageParam(hl.Int(32), 2, "transposed_input")
+    im.dim(0).set_stride(hl.Expr())
+    f = hl.Func("read_transposed")
+    f[x, y] = im[x, y] * 10 + im.dim(0).stride()
+    a = np.arange(12, dtype=np.int32).reshape(4, 3)
+    im.set(hl.Buffer(a.T))  # Halide sees x with stride 3, y with stride 1
+    assert_exact(np.array(f.realize([4, 3])), (a.T * 10 + 3).astype(np.int32))
 
 
 def test_stride_constraint_of_one_with_dense_buffer():
