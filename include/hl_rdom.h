@@ -23,6 +23,10 @@ const char *hl_rdom_name(const hl_rdom *r); /* borrowed */
 hl_status hl_rdom_var(hl_rdom *r, int i, hl_expr **out);
 const hl_expr *hl_rdom_min(const hl_rdom *r, int i);    /* borrowed */
 const hl_expr *hl_rdom_extent(const hl_rdom *r, int i); /* borrowed */
+/* The min and extent (new references) of an RVar Expr; HL_ERROR_USER if e is not an RVar. */
+hl_status hl_rvar_bounds(const hl_expr *e, hl_expr **min, hl_expr **extent);
+/* The RDom of update `stage` (1-based), borrowed, or NULL. */
+hl_rdom *hl_func_update_rdom(const hl_func *f, int stage);
 /* Adds a predicate (ANDed with earlier ones); it must be a boolean using this RDom. */
 hl_status hl_rdom_where(hl_rdom *r, const hl_expr *predicate);
 

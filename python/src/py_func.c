@@ -461,6 +461,11 @@ static int stage_arg(PyObject *self, PyObject *args) {
     return i + 1;
 }
 
+static PyObject *func_rvars(PyObject *self, PyObject *args) {
+    int stage = stage_arg(self, args);
+    return stage < 0 ? NULL : py_rvars_of(py_state_of(self), func_of(self), stage);
+}
+
 static PyObject *func_update(PyObject *self, PyObject *args) {
     int stage = stage_arg(self, args);
     return stage < 0 ? NULL : py_stage_wrap(py_state_of(self), func_of(self), stage);
@@ -627,6 +632,7 @@ static PyMethodDef func_methods[] = {
     {"values", func_values, METH_NOARGS, NULL},
     {"has_update_definition", func_has_update, METH_NOARGS, NULL},
     {"update", func_update, METH_VARARGS, "update(i=0): the Stage of update definition i."},
+    {"rvars", func_rvars, METH_VARARGS, "rvars(i=0): the RVars update definition i iterates over."},
     {"update_args", func_update_args, METH_VARARGS, "update_args(i=0): the arguments of update i."},
     {"update_value", func_update_value, METH_VARARGS, "update_value(i=0): the value of update i."},
     {"update_values", func_update_values, METH_VARARGS, "update_values(i=0): the values of update i."},

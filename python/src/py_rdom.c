@@ -14,6 +14,9 @@
  */
 #include "py_state.h"
 
+#include <stdatomic.h>
+#include <stdbool.h>
+
 typedef struct {
     py_expr_object base; /* r.x for a 1-D RDom, else undefined */
     hl_rdom *rdom;
@@ -190,6 +193,41 @@ static PyType_Spec rdom_spec = {
 
 /* ---- RVar -------------------------------------------------------------------------------------- */
 
+/* RVar(name=None): a name for a loop made by splitting RVars (Stage.split(r.x, ro, ri, 4)). */
+static int rvar_init(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    static char *kwlist[] = {"name", NULL};
+    const char *name = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|z:RVar", kwlist, &name)) return -1;
+    static _Atomic unsigned long next_rvar = 0;
+    char generated[32];
+    if (!name || !name[0]) {
+        snprintf(generated, sizeof generated, "rv%lu", atomic_fetch_add(&next_rvar, 1));
+        name = generated;
+    }
+    py_expr_object *o = (py_expr_object *)self;
+    hl_expr_release(o->expr);
+    o->expr = NULL;
+    hl_status s = hl_expr_var(name, &o->expr);
+    if (s != HL_OK) {
+        py_raise_status(st, s);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *rvar_bound(PyObject *self, bool want_min) {
+    py_state *st = py_state_of(self);
+    hl_expr *min, *extent;
+    hl_status s = hl_rvar_bounds(((py_expr_object *)self)->expr, &min, &extent);
+    if (s != HL_OK) return py_raise_status(st, s);
+    hl_expr_release(want_min ? extent : min);
+    return py_expr_wrap(st, want_min ? min : extent);
+}
+
+static PyObject *rvar_min(PyObject *self, PyObject *u) { return rvar_bound(self, true); }
+static PyObject *rvar_extent(PyObject *self, PyObject *u) { return rvar_bound(self, false); }
+
 static PyObject *rvar_name(PyObject *self, PyObject *u) {
     return PyUnicode_FromString(hl_expr_var_name(((py_expr_object *)self)->expr));
 }
@@ -200,10 +238,13 @@ static PyObject *rvar_repr(PyObject *self) {
 
 static PyMethodDef rvar_methods[] = {
     {"name", rvar_name, METH_NOARGS, NULL},
+    {"min", rvar_min, METH_NOARGS, "The RVar's first value."},
+    {"extent", rvar_extent, METH_NOARGS, "How many values the RVar takes."},
     {NULL, NULL, 0, NULL},
 };
 
 static PyType_Slot rvar_slots[] = {
+    {Py_tp_init, rvar_init},
     {Py_tp_repr, rvar_repr},
     {Py_tp_str, rvar_name},
     {Py_tp_methods, rvar_methods},
@@ -214,7 +255,7 @@ static PyType_Slot rvar_slots[] = {
 static PyType_Spec rvar_spec = {
     .name = "halide.RVar",
     .basicsize = sizeof(py_expr_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .flags = Py_TPFLAGS_DEFAULT,
     .slots = rvar_slots,
 };
 
@@ -226,6 +267,15 @@ static PyObject *stage_allow_race(PyObject *self, PyObject *u) {
     hl_status s = hl_func_allow_race_conditions(o->func, o->stage);
     if (s != HL_OK) return py_raise_status(st, s);
     return Py_NewRef(self);
+}
+
+static PyObject *stage_atomic(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_stage_object *o = (py_stage_object *)self;
+    PyErr_Format(py_state_of(self)->HalideError,
+                 "%s.update(%d).atomic(): atomic updates are not supported yet; use "
+                 "allow_race_conditions() only when iterations never write the same point",
+                 hl_func_name(o->func), o->stage - 1);
+    return NULL;
 }
 
 static PyObject *stage_repr(PyObject *self) {
@@ -258,7 +308,7 @@ static PyMethodDef stage_methods[] = {
     {"unroll", KW py_func_unroll, METH_VARARGS | METH_KEYWORDS, NULL},
     {"tile", KW py_func_tile, METH_VARARGS | METH_KEYWORDS, NULL},
     {"allow_race_conditions", stage_allow_race, METH_NOARGS, "Allow parallel/vectorized RVar loops."},
-    {"atomic", stage_allow_race, METH_NOARGS, "Accepted; treated as allow_race_conditions for now."},
+    {"atomic", (PyCFunction)(void (*)(void))stage_atomic, METH_VARARGS | METH_KEYWORDS, "Atomic updates: not supported yet (raises)."},
     {"name", stage_name, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
@@ -279,6 +329,18 @@ static PyType_Spec stage_spec = {
     .slots = stage_slots,
 };
 
+PyObject *py_rvars_of(py_state *st, hl_func *f, int stage) {
+    hl_rdom *r = hl_func_update_rdom(f, stage);
+    int n = r ? hl_rdom_dimensions(r) : 0;
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        PyObject *v = make_rvar(st, r, i);
+        if (!v) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, i, v);
+    }
+    return list;
+}
+
 PyObject *py_stage_wrap(py_state *st, hl_func *f, int stage) {
     py_stage_object *o = PyObject_New(py_stage_object, st->Stage);
     if (!o) return NULL;
@@ -296,6 +358,14 @@ static PyObject *reduction(PyObject *m, PyObject *args, PyObject *kwds, const ch
     static char *kwlist[] = {"e", "name", NULL};
     PyObject *e_obj;
     const char *name = NULL;
+    /* sum(rdom, e, name=...) names the RDom explicitly; it is the one e uses. */
+    if (PyTuple_GET_SIZE(args) >= 2 && PyObject_TypeCheck(PyTuple_GET_ITEM(args, 0), st->RDom)) {
+        PyObject *rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args));
+        if (!rest) return NULL;
+        PyObject *r = reduction(m, rest, kwds, kind);
+        Py_DECREF(rest);
+        return r;
+    }
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|z", kwlist, &e_obj, &name)) return NULL;
     hl_expr *e;
     if (py_as_expr(st, e_obj, &e) < 0) return NULL;

@@ -93,6 +93,8 @@ typedef struct {
     int spec;  /* f.specialize(c): 1-based specialization of the pure stage, else 0 */
 } py_stage_object;
 
+/* The RVars of update `stage` of f, as a list. */
+PyObject *py_rvars_of(py_state *st, hl_func *f, int stage);
 /* New Stage object for stage `stage` of f (retains f). */
 PyObject *py_stage_wrap(py_state *st, hl_func *f, int stage);
 

@@ -90,6 +90,18 @@ typedef struct define_call {
 
 static bool calls_func(hl_ctx *ctx, const ir_node *e, const hl_func *f);
 
+static void find_rvar(ir_visitor *v, const ir_node *n) {
+    if (n->kind == IR_Variable && n->ref_kind == IR_REF_RDOM) *(bool *)v->state = true;
+    else ir_visit_kids(v, n);
+}
+
+static bool uses_rdom(hl_ctx *ctx, const ir_node *e) {
+    bool found = false;
+    ir_visitor v = {ctx, find_rvar, &found};
+    ir_visit(&v, e);
+    return found;
+}
+
 static void check_definition(hl_ctx *ctx, define_call *d) {
     hl_func *f = d->f;
     user_assert(ctx, d->nvalues >= 1, "Func %s must be defined with at least one value",
@@ -100,7 +112,7 @@ static void check_definition(hl_ctx *ctx, define_call *d) {
                 f->name);
     for (int i = 0; i < d->nargs; i++) {
         const ir_node *a = d->args[i];
-        user_assert(ctx, a->kind == IR_Variable,
+        user_assert(ctx, a->kind == IR_Variable && a->ref_kind == IR_REF_NONE,
                     "Argument %d in the definition of %s is not a Var: %s. Pure definitions "
                     "take Vars only.",
                     i, f->name, ir_ctx_string(ctx, a));
@@ -116,6 +128,10 @@ static void check_definition(hl_ctx *ctx, define_call *d) {
         user_assert(ctx, !ir_is_handle(v->type) || v->kind != IR_StringImm,
                     "Value %d of %s is a string", i, f->name);
         user_assert(ctx, v->type.lanes == 1, "Value %d of %s is a vector", i, f->name);
+        user_assert(ctx, !uses_rdom(ctx, v),
+                    "Reduction domain referenced in pure function definition of %s: RVars can only "
+                    "appear in update definitions",
+                    f->name);
         user_assert(ctx, !calls_func(ctx, v, f),
                     "Func %s's pure definition refers to %s itself; recursive definitions need "
                     "an update definition",

@@ -91,6 +91,7 @@ struct hl_rdom {
     char **vars;        /* full RVar names */
     ir_node **mins, **extents;
     ir_node *predicate; /* heap Expr or NULL */
+    bool used;          /* an update definition uses it: its predicate is final */
 };
 
 /* An update definition: f(args) = values over the pure Vars among args and the RVars of

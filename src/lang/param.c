@@ -144,8 +144,19 @@ static void replace(ir_node **slot, const hl_expr *e) {
 
 hl_status hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, int which) {
     if (p->is_buffer) return fail(HL_ERROR_USER, "set_range is for scalar Params");
-    if (which & 1) replace(&p->min_value, min);
-    if (which & 2) replace(&p->max_value, max);
+    /* Bounds take the Param's type. */
+    hl_expr *lo = NULL, *hi = NULL;
+    hl_status s = HL_OK;
+    if ((which & 1) && min) s = hl_expr_cast(p->type, hl_operand_expr(min), &lo);
+    if (s == HL_OK && (which & 2) && max) s = hl_expr_cast(p->type, hl_operand_expr(max), &hi);
+    if (s != HL_OK) {
+        hl_expr_release(lo);
+        return s;
+    }
+    if (which & 1) replace(&p->min_value, lo);
+    if (which & 2) replace(&p->max_value, hi);
+    hl_expr_release(lo);
+    hl_expr_release(hi);
     func_bump_generation();
     return HL_OK;
 }

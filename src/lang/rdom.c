@@ -9,6 +9,7 @@
 #include "util/check.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,17 @@ static hl_status fail(hl_status s, const char *msg) {
     return s;
 }
 
+/* The name of a pure Var (a Variable that is not a Param, field or RVar) in e, or NULL. */
+static const char *free_var(const ir_node *e) {
+    if (!e) return NULL;
+    if (e->kind == IR_Variable && e->ref_kind == IR_REF_NONE) return e->name;
+    for (int i = 0; i < e->nkids; i++) {
+        const char *v = free_var(e->kids[i]);
+        if (v) return v;
+    }
+    return NULL;
+}
+
 static bool is_int_scalar(const hl_expr *e) {
     return e && (ir_is_int(e->type) || ir_is_uint(e->type)) && !ir_is_bool(e->type) && e->type.lanes == 1;
 }
@@ -27,9 +39,18 @@ hl_status hl_rdom_new(int dims, hl_expr *const *mins, hl_expr *const *extents, c
                       hl_rdom **out) {
     *out = NULL;
     if (dims < 1 || dims > 16) return fail(HL_ERROR_USER, "An RDom has 1 to 16 dimensions");
-    for (int i = 0; i < dims; i++)
+    for (int i = 0; i < dims; i++) {
         if (!is_int_scalar(mins[i]) || !is_int_scalar(extents[i]))
             return fail(HL_ERROR_USER, "The bounds of an RDom must be integer expressions");
+        const char *free = free_var(mins[i]);
+        if (!free) free = free_var(extents[i]);
+        if (free) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "The bounds of an RDom can't depend on the Var %s: use Params, "
+                     "buffer fields or constants", free);
+            return fail(HL_ERROR_USER, msg);
+        }
+    }
     char generated[32];
     if (!name || !name[0]) {
         snprintf(generated, sizeof generated, "r%lu", atomic_fetch_add(&next_rdom_id, 1));
@@ -117,6 +138,12 @@ hl_status hl_rdom_var(hl_rdom *r, int i, hl_expr **out) {
 }
 
 hl_status hl_rdom_where(hl_rdom *r, const hl_expr *predicate) {
+    if (r->used) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "RDom %s cannot be given a new predicate, because it has already been used "
+                 "in an update definition", r->name);
+        return fail(HL_ERROR_USER, msg);
+    }
     if (!predicate || !ir_is_bool(predicate->type) || predicate->type.lanes != 1)
         return fail(HL_ERROR_USER, "The predicate of an RDom (where) must be a boolean expression");
     hl_expr *combined = (hl_expr *)predicate;
@@ -130,4 +157,24 @@ hl_status hl_rdom_where(hl_rdom *r, const hl_expr *predicate) {
     r->predicate = combined;
     func_bump_generation();
     return HL_OK;
+}
+
+hl_status hl_rvar_bounds(const hl_expr *e, hl_expr **min, hl_expr **extent) {
+    *min = *extent = NULL;
+    if (!e || e->kind != IR_Variable || e->ref_kind != IR_REF_RDOM)
+        return fail(HL_ERROR_USER, "This RVar does not belong to an RDom, so it has no bounds");
+    const hl_rdom *r = e->ref;
+    for (int i = 0; i < r->dims; i++)
+        if (strcmp(r->vars[i], e->name) == 0) {
+            ir_retain(r->mins[i]);
+            ir_retain(r->extents[i]);
+            *min = r->mins[i];
+            *extent = r->extents[i];
+            return HL_OK;
+        }
+    return fail(HL_ERROR_INTERNAL, "internal error: an RVar is not a variable of its RDom");
+}
+
+hl_rdom *hl_func_update_rdom(const hl_func *f, int stage) {
+    return stage >= 1 && stage <= f->nupdates ? f->updates[stage - 1].rdom : NULL;
 }

@@ -268,6 +268,12 @@ static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buf
     status = acquire(view, &p);
     if (status != HL_OK) return status;
 
+    for (int i = 0; i < p->nparams; i++)
+        if (!p->params[i]->has_value) {
+            status = fail(HL_ERROR_USER, "Param %s has no value: call set() before realizing", p->params[i]->name);
+            pipeline_release(p);
+            return status;
+        }
     for (int i = 0; i < p->ninputs; i++)
         if (!p->inputs[i] && !p->image_params[i]->bound) {
             status = fail(HL_ERROR_USER, "ImageParam %s is not bound to a Buffer: call set() before realizing",

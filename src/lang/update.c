@@ -12,6 +12,7 @@
 #include "util/check.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,23 @@ static ir_node *weaken_self_calls(ir_mutator *m, ir_node *n) {
         return c;
     }
     return n;
+}
+
+/* A call of f to itself must use the pure Vars exactly where the left-hand side has them. */
+typedef struct self_call_state {
+    const hl_func *f;
+    hl_expr *const *lhs;
+    const char *bad;
+} self_call_state;
+
+static void check_self_call(ir_visitor *v, const ir_node *n) {
+    self_call_state *st = v->state;
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE && n->ref == st->f)
+        for (int i = 0; i < n->nkids && i < st->f->nargs; i++) {
+            const ir_node *l = st->lhs[i];
+            if (l->kind == IR_Variable && l->ref_kind == IR_REF_NONE && !ir_equal(n->kids[i], l)) st->bad = l->name;
+        }
+    ir_visit_kids(v, n);
 }
 
 /* ---- Update definitions ------------------------------------------------------------------------ */
@@ -122,6 +140,13 @@ static void build_update(hl_ctx *ctx, void *ud) {
     }
     user_assert(ctx, !fv.two_rdoms, "Update definition %d of Func %s uses RVars of more than one RDom", stage,
                 f->name);
+    self_call_state sc = {f, b->args, NULL};
+    ir_visitor sv = {ctx, check_self_call, &sc};
+    for (int i = 0; i < b->nvalues; i++) ir_visit(&sv, b->values[i]);
+    user_assert(ctx, !sc.bad,
+                "In update definition %d of Func %s, all recursive references to %s must use the pure Var %s "
+                "in the position where the left-hand side has it",
+                stage, f->name, f->name, sc.bad ? sc.bad : "");
     for (int i = 0; i < fv.n; i++) {
         bool ok = false;
         for (int j = 0; j < b->npure; j++) ok |= strcmp(fv.names[i], b->pure[j]) == 0;
@@ -187,6 +212,7 @@ hl_status hl_func_define_update(hl_func *f, int nargs, hl_expr *const *args, int
     }
     u.rdom = b.rdom;
     hl_rdom_retain(u.rdom);
+    if (u.rdom) u.rdom->used = true;
     f->updates = grown;
     f->updates[f->nupdates++] = u;
     func_bump_generation();
@@ -271,7 +297,14 @@ hl_status hl_inline_reduction(const char *kind, const hl_expr *e, const char *na
     hl_expr *args[63] = {0}, *init[17] = {0}, *update[17] = {0}, *self[17] = {0}, *rv[16] = {0};
     hl_expr *tmp = NULL, *cond = NULL;
     hl_type t = e->type;
-    hl_status s = hl_func_new(name && name[0] ? name : kind, &f);
+    char unique[64];
+    if (!name || !name[0]) {
+        static _Atomic unsigned long next_reduction = 0;
+        unsigned long id = atomic_fetch_add(&next_reduction, 1);
+        snprintf(unique, sizeof unique, id ? "%s$%lu" : "%s", kind, id);
+        name = unique;
+    }
+    hl_status s = hl_func_new(name, &f);
     for (int i = 0; i < nvars && s == HL_OK; i++) s = hl_expr_var(names[i], &args[i]);
     /* Initial values: 0, 1, the type's lowest/highest value; argmax/argmin start at (0..., extreme). */
     bool want_max = strcmp(kind, "maximum") == 0 || strcmp(kind, "argmax") == 0;

@@ -345,6 +345,20 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     buffers_state bs = {ls, NULL, 0, 0, NULL, 0, 0};
     ir_visitor v = {ctx, find_buffers, &bs};
     ir_visit(&v, s);
+    /* Constraints and ranges may name further Params (checked by unpack_buffers). */
+    for (int i = 0; i < bs.n; i++) {
+        if (!bs.found[i].is_param) continue;
+        const hl_param *p = bs.found[i].target;
+        for (int d = 0; d < p->dimensions; d++) {
+            ir_visit(&v, p->dims[d].min);
+            ir_visit(&v, p->dims[d].extent);
+            ir_visit(&v, p->dims[d].stride);
+        }
+    }
+    for (int i = 0; i < bs.nparams; i++) {
+        ir_visit(&v, bs.params[i]->min_value);
+        ir_visit(&v, bs.params[i]->max_value);
+    }
     ir_node *checks = NULL, *query = NULL, *answers = NULL;
     ls->inputs = ctx_alloc(ctx, sizeof(lower_input) * (size_t)(bs.n ? bs.n : 1));
     ls->ninputs = 0;

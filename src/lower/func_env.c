@@ -112,12 +112,14 @@ static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
     return ir_substitute_many(ctx, lg->values[n->op2], g->nargs, (const char *const *)g->args, args);
 }
 
-/* Whether `var` is a loop of g's last stage (LoopLevels name those, as in Halide). */
+/* Whether `var` is a loop of some stage of g. */
 static bool loop_exists(const hl_func *g, const char *var) {
     if (strcmp(var, "__outermost") == 0) return true;
-    const func_schedule *s = g->nupdates ? &g->updates[g->nupdates - 1].sched : &g->sched;
-    for (int i = 0; i < s->ndims; i++)
-        if (strcmp(s->dims[i].var, var) == 0) return true;
+    for (int k = 0; k <= g->nupdates; k++) {
+        const func_schedule *s = k ? &g->updates[k - 1].sched : &g->sched;
+        for (int i = 0; i < s->ndims; i++)
+            if (strcmp(s->dims[i].var, var) == 0) return true;
+    }
     return false;
 }
 

@@ -111,7 +111,12 @@ static void apply_split(nest *n, const func_split *sp) {
     add_var(n, sp->inner, qualify(n, old.qualified, sp->inner), i32(n, 0), factor);
     ir_node *outer = var_of(n, sp->outer), *inner = var_of(n, sp->inner);
     ir_node *base = mul(n, outer, factor);
-    hl_tail_strategy tail = sp->tail == HL_TAIL_AUTO ? HL_TAIL_SHIFT_INWARDS : sp->tail;
+    /* Auto is ShiftInwards for the pure definition (recomputing a point is harmless) and
+     * GuardWithIf for updates, where running a point twice would apply the update twice;
+     * ShiftInwards on an update is made a guard for the same reason. */
+    hl_tail_strategy tail = sp->tail;
+    if (n->stage > 0 && (tail == HL_TAIL_AUTO || tail == HL_TAIL_SHIFT_INWARDS)) tail = HL_TAIL_GUARD_WITH_IF;
+    else if (tail == HL_TAIL_AUTO) tail = HL_TAIL_SHIFT_INWARDS;
     if (tail == HL_TAIL_SHIFT_INWARDS)
         base = ir_binary(ctx, IR_Min, base, sub(n, old.extent, factor));
     ir_node *value = add(n, add(n, base, inner), old.min);
@@ -148,9 +153,12 @@ static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage, co
         names[nnames] = f->args[i];
         vars[nnames++] = ir_var(ctx, ir_int(32), base);
     }
+    int npure = nnames;
     for (int i = 0; up && up->rdom && i < up->rdom->dims; i++) {
         const hl_rdom *r = up->rdom;
-        add_var(&n, r->vars[i], r->vars[i], r->mins[i], r->extents[i]);
+        /* RDom bounds may use the update's pure Vars (loops outside the RVars). */
+        add_var(&n, r->vars[i], r->vars[i], ir_substitute_many(ctx, r->mins[i], npure, names, vars),
+                ir_substitute_many(ctx, r->extents[i], npure, names, vars));
         names[nnames] = r->vars[i];
         vars[nnames++] = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.s%d.%s", f->name, stage, r->vars[i]));
     }
@@ -217,8 +225,14 @@ ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf) {
 
 const char *lower_loop_full_name(hl_ctx *ctx, const hl_func *f, const char *var) {
     /* A LoopLevel names a loop of the Func's last stage, as in Halide. */
-    int stage = f->nupdates;
+    return lower_loop_stage_name(ctx, f, f->nupdates, var);
+}
+
+const char *lower_loop_stage_name(hl_ctx *ctx, const hl_func *f, int stage, const char *var) {
     const func_schedule *sched = stage_schedule(f, stage);
+    bool exists = false;
+    for (int i = 0; i < sched->ndims; i++) exists |= strcmp(sched->dims[i].var, var) == 0;
+    if (!exists) return NULL;
     const func_update *up = stage ? &f->updates[stage - 1] : NULL;
     nest n = {.ctx = ctx, .f = f, .stage = stage};
     for (int i = 0; i < f->nargs; i++) add_var(&n, f->args[i], f->args[i], NULL, NULL);

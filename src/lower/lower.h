@@ -101,6 +101,8 @@ void lower_find_functions(lower_state *ls);
 ir_node *lower_build_loop_nest(lower_state *ls, const lower_func *lf);
 /* The full loop name ("f.s0.x.xo") of loop `var` of Func f's schedule (loop_nest.c). */
 const char *lower_loop_full_name(hl_ctx *ctx, const hl_func *f, const char *var);
+/* The same in stage `stage` of f, or NULL when that stage has no such loop. */
+const char *lower_loop_stage_name(hl_ctx *ctx, const hl_func *f, int stage, const char *var);
 /* The loop nest as Halide's print_loop_nest shows it (print_loop_nest.c); heap string. */
 char *lower_loop_nest_text(const ir_node *s);
 

@@ -18,10 +18,32 @@
 typedef struct inject_state {
     lower_state *ls;
     const lower_func *lf;
-    const char *compute_loop; /* full loop name, or NULL for root */
-    const char *store_loop;   /* full loop name, or NULL for root */
+    const char *compute_loop; /* full loop name (last stage), or NULL for root */
+    const char *store_loop;   /* full loop name (last stage), or NULL for root */
+    /* The same loop in every stage of the consumer: a Func computed at a loop of a consumer
+     * with updates is computed in each stage that has that loop, as in Halide. */
+    const char *compute_loops[64], *store_loops[64];
+    int ncompute, nstore;
     bool computed, stored;
 } inject_state;
+
+/* Every stage's name of the level's loop. */
+static int stage_loops(lower_state *ls, const func_level *l, const char **out) {
+    if (l->kind != HL_LEVEL_AT || strcmp(l->var, "__outermost") == 0) return 0;
+    const hl_func *g = lower_find_func(ls, l->func)->func;
+    int n = 0;
+    for (int k = 0; k <= g->nupdates && n < 64; k++) {
+        const char *name = lower_loop_stage_name(ls->ctx, g, k, l->var);
+        if (name) out[n++] = name;
+    }
+    return n;
+}
+
+static bool matches(const char *name, const char *const *names, int n) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0) return true;
+    return false;
+}
 
 static const char *level_loop(lower_state *ls, const func_level *l) {
     if (l->kind != HL_LEVEL_AT || strcmp(l->var, "__outermost") == 0) return NULL;
@@ -52,13 +74,9 @@ static ir_node *inject(ir_mutator *m, ir_node *n) {
     hl_ctx *ctx = m->ctx;
     if (n->kind != IR_For) return ir_mutate_kids(m, n);
     ir_node *body = ir_mutate(m, n->kids[2]);
-    bool at_compute = st->compute_loop && strcmp(n->name, st->compute_loop) == 0;
-    bool at_store = st->store_loop && strcmp(n->name, st->store_loop) == 0;
-    if (at_compute) {
-        user_assert(ctx, !st->computed, "Func %s is computed at a loop that occurs twice",
-                    st->lf->func->name);
-        body = compute_here(st, body);
-    }
+    bool at_compute = st->compute_loop && matches(n->name, st->compute_loops, st->ncompute);
+    bool at_store = st->store_loop && matches(n->name, st->store_loops, st->nstore);
+    if (at_compute) body = compute_here(st, body);
     if (at_store) {
         body = make_realize(ctx, st->lf->func, body);
         st->stored = true;
@@ -88,6 +106,23 @@ static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
                                                                         : &f->sched.store;
     st.store_loop = level_loop(ls, store);
     if (lf->implicit_level) st.compute_loop = st.store_loop = implicit_loop(ls, lf);
+    st.ncompute = stage_loops(ls, &f->sched.compute, st.compute_loops);
+    st.nstore = stage_loops(ls, store, st.store_loops);
+    bool same_level = st.store_loop == st.compute_loop;
+    if (!lf->implicit_level && st.ncompute) st.compute_loop = st.compute_loops[0];
+    if (!lf->implicit_level && st.nstore) st.store_loop = st.store_loops[0];
+    if (same_level) st.store_loop = st.compute_loop;
+    if (lf->implicit_level || !st.ncompute) {
+        st.ncompute = st.compute_loop != NULL;
+        st.compute_loops[0] = st.compute_loop;
+    }
+    if (st.store_loop == st.compute_loop) {
+        st.nstore = st.ncompute;
+        memcpy(st.store_loops, st.compute_loops, sizeof st.store_loops);
+    } else if (!st.nstore) {
+        st.nstore = st.store_loop != NULL;
+        st.store_loops[0] = st.store_loop;
+    }
     if (st.compute_loop && !st.store_loop && store->kind != HL_LEVEL_ROOT &&
         !(store->kind == HL_LEVEL_AT && strcmp(store->var, "__outermost") == 0))
         st.store_loop = st.compute_loop;
