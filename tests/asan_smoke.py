@@ -37,6 +37,43 @@ def main():
     expect_error(lambda: hl.Func("undefined").realize([3]))
     expect_error(lambda: hl.u8(x) + 300)
     expect_error(lambda: f[x])
+    # Scheduling, multi-stage pipelines, wrappers, specializations.
+    g, h = hl.Func("g"), hl.Func("h")
+    xo, xi = hl.Var("xo"), hl.Var("xi")
+    g[x, y] = b[hl.clamp(x, 0, 9), hl.clamp(y, 0, 5)] + 1
+    h[x, y] = g[x, y] + g[x + 1, y]
+    g.compute_at(h, xo).vectorize(x, 4)
+    h.split(x, xo, xi, 8).vectorize(xi).parallel(y)
+    w = g.in_(h)
+    w.compute_at(h, xo)
+    p = hl.Param(hl.Int(32), "p", 3)
+    h.specialize(p > 2).unroll(xi, 2)
+    got = np.asarray(h.realize([13, 6]))
+    c = data.astype(np.int64)
+    gg = lambda xx, yy: c[np.clip(yy, 0, 5)][:, np.clip(xx, 0, 9)] + 1
+    xs = np.arange(13)
+    assert (got == (gg(xs, np.arange(6)) + gg(xs + 1, np.arange(6))).astype(np.uint8)).all()
+    pipe = hl.Pipeline([h, g])
+    pipe.realize([5, 4])
+
+    # Params, ImageParams, boundary conditions, reductions.
+    img = hl.ImageParam(hl.UInt(8), 2, "img")
+    img.set(b)
+    bounded = hl.BoundaryConditions.repeat_edge(img)
+    hist = hl.Func("hist")
+    hist[x] = 0
+    r = hl.RDom([(0, 10), (0, 6)])
+    hist[hl.i32(bounded[r.x, r.y]) % 16] += p
+    assert np.asarray(hist.realize([16])).sum() == 60 * 3
+    s = hl.Func("s")
+    k = hl.RDom([(-1, 3)])
+    s[x] = hl.sum(hl.i32(bounded[x + k, 0]))
+    s.realize([10])
+    am = hl.argmax(hl.i32(img[k + 1, 0]))
+    t = hl.Func("t")
+    t[()] = am
+    t.realize([])
+    expect_error(lambda: hl.Param(hl.UInt(8), "q", 300))
     print("asan smoke: ok")
 
 

@@ -394,18 +394,23 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
         for (int d = 0; d < out->nargs; d++)
             user_assert(ctx, interval_is_bounded(written.d[d]), "Can't find the region of %s that is written",
                         out->name);
+        /* An output another stage reads is read from its buffer. */
+        box read = box_touched(ctx, whole, out, out->nargs, BOX_CALLS);
+        box needed = written;
+        if (read.used) {
+            needed.d = ctx_alloc(ctx, sizeof(interval) * (size_t)(out->nargs ? out->nargs : 1));
+            for (int d = 0; d < out->nargs; d++) {
+                user_assert(ctx, interval_is_bounded(read.d[d]),
+                            "Output %s is read in an unbounded way in dimension %d", out->name, d);
+                needed.d[d] = interval_union(ctx, written.d[d], read.d[d]);
+            }
+            checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_buffer_name(ctx, out, 0), read));
+        }
         for (int val = 0; val < out->nvalues; val++) {
             const char *name = lower_buffer_name(ctx, out, val);
             checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", name, written));
-            answer_query(ctx, name, written, &query, &answers);
-        }
-        /* An output another stage reads is read from its buffer. */
-        box read = box_touched(ctx, whole, out, out->nargs, BOX_CALLS);
-        if (read.used) {
-            for (int d = 0; d < out->nargs; d++)
-                user_assert(ctx, interval_is_bounded(read.d[d]),
-                            "Output %s is read in an unbounded way in dimension %d", out->name, d);
-            checks = ir_block(ctx, checks, check_box(ctx, "Output buffer", lower_buffer_name(ctx, out, 0), read));
+            /* A bounds query answers what must be there: written, and read by other stages. */
+            answer_query(ctx, name, needed, &query, &answers);
         }
         const char *buffer = lower_buffer_name(ctx, out, 0);
         for (int d = 0; d < out->nargs; d++) {
