@@ -369,15 +369,7 @@ static PyObject *func_compile_to_lowered_stmt(PyObject *self, PyObject *args, Py
     char *text;
     hl_status s = hl_func_lowered_stmt(func_of(self), &text);
     if (s != HL_OK) return py_raise_status(st, s);
-    FILE *fp = fopen(filename, "w");
-    if (!fp) {
-        hl_string_free(text);
-        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, filename);
-    }
-    fputs(text, fp);
-    fclose(fp);
-    hl_string_free(text);
-    Py_RETURN_NONE;
+    return py_write_text(filename, text);
 }
 
 /* ---- Wrappers ---------------------------------------------------------------------------- */
@@ -416,6 +408,18 @@ static PyObject *wrapper_of(PyObject *self, PyObject *args, bool clone) {
 
 static PyObject *func_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, false); }
 static PyObject *func_clone_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, true); }
+
+PyObject *py_write_text(const char *filename, char *text) {
+    FILE *fp = fopen(filename, "w");
+    if (!fp) {
+        hl_string_free(text);
+        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, filename);
+    }
+    fputs(text, fp);
+    fclose(fp);
+    hl_string_free(text);
+    Py_RETURN_NONE;
+}
 
 /* ---- Queries ---------------------------------------------------------------------------------- */
 

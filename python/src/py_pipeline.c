@@ -146,15 +146,7 @@ static PyObject *pipeline_compile_to_lowered_stmt(PyObject *self, PyObject *args
     char *text;
     hl_status s = hl_pipeline_lowered_stmt(self_of(self)->pipeline, &text);
     if (s != HL_OK) return py_raise_status(st, s);
-    FILE *fp = fopen(filename, "w");
-    if (!fp) {
-        hl_string_free(text);
-        return PyErr_SetFromErrnoWithFilename(PyExc_OSError, filename);
-    }
-    fputs(text, fp);
-    fclose(fp);
-    hl_string_free(text);
-    Py_RETURN_NONE;
+    return py_write_text(filename, text);
 }
 
 static PyObject *pipeline_outputs(PyObject *self, PyObject *unused) {

@@ -98,6 +98,9 @@ PyObject *py_rvars_of(py_state *st, hl_func *f, int stage);
 /* New Stage object for stage `stage` of f (retains f). */
 PyObject *py_stage_wrap(py_state *st, hl_func *f, int stage);
 
+/* Writes text (an hl_ string, freed here) to filename; None, or NULL with OSError. */
+PyObject *py_write_text(const char *filename, char *text);
+
 /* What realize() runs: a Func or a Pipeline, its outputs, and how to compile and run it. */
 typedef struct py_realize_target {
     void *target;

@@ -101,7 +101,7 @@ static const char *implicit_loop(lower_state *ls, const lower_func *lf) {
 static ir_node *place(lower_state *ls, const lower_func *lf, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
     const hl_func *f = lf->func;
-    inject_state st = {ls, lf, level_loop(ls, &f->sched.compute), NULL, false, false};
+    inject_state st = {.ls = ls, .lf = lf, .compute_loop = level_loop(ls, &f->sched.compute)};
     const func_level *store = f->sched.store.kind == HL_LEVEL_INHERITED ? &f->sched.compute
                                                                         : &f->sched.store;
     st.store_loop = level_loop(ls, store);
