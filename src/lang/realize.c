@@ -156,7 +156,7 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
         image_params[i] = ls.inputs[i].param;
         hl_buffer_retain(inputs[i]);
         hl_param_retain(image_params[i]);
-        if (ls.inputs[i].dense && i < 64) heap->dense_inputs |= (uint64_t)1 << i;
+        if (ls.inputs[i].buffer && ls.inputs[i].dense && i < 64) heap->dense_inputs |= (uint64_t)1 << i;
     }
     job->made = heap;
 }

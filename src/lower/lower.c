@@ -26,8 +26,8 @@ static const lower_pass passes[] = {
     {"bounds_inference", lower_bounds_inference},
     {"storage_flattening", lower_storage_flattening},
     {"unroll_loops", lower_unroll_loops},
-    {"vectorize_loops", lower_vectorize_loops},
     {"partition_loops", lower_partition_loops},
+    {"vectorize_loops", lower_vectorize_loops},
     {"unpack_buffers", lower_unpack_buffers},
     {"simplify", lower_simplify_pass},
 };

@@ -1,16 +1,18 @@
 /* partition_loops.c - clamp-free steady states: loops split where boundary clamps stop
  * mattering.
  *
- * Input: flattened, vectorized statements. Boundary conditions and clamped accesses leave
- * min(e, hi) / max(e, lo) in loop bodies, which keep vector loads from being dense.
- * Output: each innermost loop whose body has such clamps, with e linear in the loop
- * variable (through lets, ramps and broadcasts, with constant coefficients) and the bound
- * invariant, becomes three loops over the same range: a prologue and an epilogue with the
- * original body, and a steady state in which every analysed clamp is known to be inactive
- * and is replaced by its unclamped operand (so accesses become dense ramps). The steady
- * range is computed at run time and clamped into the loop's range, so the three loops
- * always cover it exactly once, in order: the result is the same for any values.
- * Only int32 clamps are analysed; anything else is left alone.
+ * Input: flattened statements, before vectorization (vectorized loops are still For
+ * loops of constant extent). Boundary conditions and clamped accesses leave
+ * min(e, hi) / max(e, lo) in loop bodies, which would keep vector loads from being dense.
+ * Output: each loop whose only inner loops are vectorized ones, whose body has such
+ * clamps with e linear in the loop variable (through lets, with constant coefficients; the
+ * vectorized loops' variables count as invariant ranges) and the bound invariant, becomes
+ * three loops over the same range: a prologue and an epilogue with the original body (its
+ * vectorized loops made serial: a few scalar iterations beat gathers), and a steady state
+ * in which every analysed clamp is known to be inactive and is replaced by its unclamped
+ * operand (so that vector accesses become dense). The steady range is computed at run time
+ * and clamped into the loop's range, so the three loops always cover it exactly once, in
+ * order: the result is the same for any values. Only int32 clamps are analysed.
  */
 #include "lower.h"
 #include "simplify.h"
@@ -39,6 +41,10 @@ typedef struct clamp {
 typedef struct partition_state {
     hl_ctx *ctx;
     const char *var;
+    /* Variables of the inner vectorized loops: invariant, over [lo, hi]. */
+    const char *range_names[16];
+    ir_node *range_lo[16], *range_hi[16];
+    int nranges;
     clamp found[64];
     int nfound;
     ir_node *lower_limit, *upper_limit; /* steady state: lower_limit <= v <= upper_limit */
@@ -74,6 +80,8 @@ static linear lin(partition_state *st, const ir_node *e, const let_binding *lets
         }
         for (const let_binding *b = lets; b; b = b->next)
             if (strcmp(b->name, e->name) == 0) return lin(st, b->value, b->next, depth + 1);
+        for (int i = 0; i < st->nranges; i++)
+            if (strcmp(st->range_names[i], e->name) == 0) return (linear){true, 0, st->range_lo[i], st->range_hi[i]};
         if (e->type.lanes != 1) return fail();
         return (linear){true, 0, (ir_node *)e, (ir_node *)e};
     case IR_Broadcast: return lin(st, e->kids[0], lets, depth + 1);
@@ -155,7 +163,17 @@ static void consider(partition_state *st, const ir_node *n, const let_binding *l
  * clamp can see through an inner one). Stops at inner loops. */
 static void collect(partition_state *st, const ir_node *n, const let_binding *lets, int depth) {
     if (!n || depth > 2000) return;
-    if (n->kind == IR_For) return;
+    if (n->kind == IR_For) {
+        /* Inner vectorized loops: their variables are invariant ranges. */
+        if (n->op != IR_FOR_VECTORIZED || st->nranges >= 16) return;
+        st->range_names[st->nranges] = n->name;
+        st->range_lo[st->nranges] = n->kids[0];
+        st->range_hi[st->nranges] = ir_binary(st->ctx, IR_Sub, ir_binary(st->ctx, IR_Add, n->kids[0], n->kids[1]),
+                                              ir_make_one(st->ctx, ir_int(32)));
+        st->nranges++;
+        collect(st, n->kids[2], lets, depth + 1);
+        return;
+    }
     if (n->kind == IR_Let || n->kind == IR_LetStmt) {
         collect(st, n->kids[0], lets, depth + 1);
         let_binding b = {n->name, n->kids[0], lets};
@@ -166,9 +184,11 @@ static void collect(partition_state *st, const ir_node *n, const let_binding *le
     if (n->kind == IR_Min || n->kind == IR_Max) consider(st, n, lets);
 }
 
+/* Whether n has a loop other than vectorized loops of constant extent. */
 static bool has_inner_loop(const ir_node *n, int depth) {
     if (!n || depth > 2000) return false;
-    if (n->kind == IR_For) return true;
+    int64_t extent;
+    if (n->kind == IR_For && !(n->op == IR_FOR_VECTORIZED && ir_const_int(n->kids[1], &extent))) return true;
     for (int i = 0; i < n->nkids; i++)
         if (has_inner_loop(n->kids[i], depth + 1)) return true;
     return false;
@@ -183,11 +203,22 @@ static ir_node *remove_clamps(ir_mutator *m, ir_node *n) {
     return ir_mutate_kids(m, n);
 }
 
+/* The vectorized loops of a prologue or epilogue become serial. */
+static ir_node *serialize(ir_mutator *m, ir_node *n) {
+    n = ir_mutate_kids(m, n);
+    if (n->kind == IR_For && n->op == IR_FOR_VECTORIZED) {
+        ir_node *c = ir_copy_with_kids(m->ctx, n, n->kids);
+        c->op = IR_FOR_SERIAL;
+        return c;
+    }
+    return n;
+}
+
 static ir_node *partition(ir_mutator *m, ir_node *n) {
     if (n->kind != IR_For) return ir_mutate_kids(m, n);
     hl_ctx *ctx = m->ctx;
     n = ir_mutate_kids(m, n);
-    if (n->op == IR_FOR_PARALLEL || has_inner_loop(n->kids[2], 0)) return n;
+    if (n->op != IR_FOR_SERIAL || has_inner_loop(n->kids[2], 0)) return n;
     partition_state st = {.ctx = ctx, .var = n->name};
     collect(&st, n->kids[2], NULL, 0);
     if (st.nfound == 0) return n;
@@ -206,9 +237,11 @@ static ir_node *partition(ir_mutator *m, ir_node *n) {
     ir_mutator rm = {ctx, remove_clamps, &st};
     ir_node *steady_body = ir_mutate(&rm, n->kids[2]);
     ir_for_type kind = (ir_for_type)n->op;
-    ir_node *prologue = ir_for(ctx, n->name, min, ir_binary(ctx, IR_Sub, start_v, min), kind, n->kids[2]);
+    ir_mutator ser = {ctx, serialize, NULL};
+    ir_node *edge_body = ir_mutate(&ser, n->kids[2]);
+    ir_node *prologue = ir_for(ctx, n->name, min, ir_binary(ctx, IR_Sub, start_v, min), kind, edge_body);
     ir_node *steady = ir_for(ctx, n->name, start_v, ir_binary(ctx, IR_Sub, stop_v, start_v), kind, steady_body);
-    ir_node *epilogue = ir_for(ctx, n->name, stop_v, ir_binary(ctx, IR_Sub, end, stop_v), kind, n->kids[2]);
+    ir_node *epilogue = ir_for(ctx, n->name, stop_v, ir_binary(ctx, IR_Sub, end, stop_v), kind, edge_body);
     ir_node *s = ir_block(ctx, prologue, ir_block(ctx, steady, epilogue));
     s = ir_let_stmt(ctx, stop_name, stop, s);
     return ir_let_stmt(ctx, start_name, start, s);
