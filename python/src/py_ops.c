@@ -13,6 +13,8 @@
  */
 #include "py_state.h"
 
+#include <stdbool.h>
+
 /* Operands of a call; releases temporaries on scope exit via operands_release. */
 typedef struct {
     Py_ssize_t n;
@@ -57,20 +59,28 @@ static PyObject *finish(py_state *st, hl_status s, hl_expr *out) {
     return py_expr_wrap(st, out);
 }
 
-static PyObject *fn_cast(PyObject *m, PyObject *const *args, Py_ssize_t n) {
+/* cast / saturating_cast of one operand to t (the type is args[0] unless `fixed` is given). */
+static PyObject *any_cast(PyObject *m, PyObject *const *args, Py_ssize_t n, const hl_type *fixed,
+                          bool saturating, const char *fname) {
     py_state *st = py_state_of_module(m);
-    if (n != 2) {
-        PyErr_SetString(PyExc_TypeError, "cast(type, expr) takes two arguments");
+    Py_ssize_t want = fixed ? 1 : 2;
+    if (n != want) {
+        PyErr_Format(PyExc_TypeError, "%s takes %s", fname, fixed ? "one argument" : "(type, expr)");
         return NULL;
     }
     hl_type t;
-    if (py_as_type(st, args[0], &t) < 0) return NULL;
+    if (fixed) t = *fixed;
+    else if (py_as_type(st, args[0], &t) < 0) return NULL;
     operand_list l;
-    if (operands_from(st, args + 1, 1, &l) < 0) return NULL;
+    if (operands_from(st, args + want - 1, 1, &l) < 0) return NULL;
     hl_expr *out;
-    hl_status s = hl_expr_cast(t, l.ops[0], &out);
+    hl_status s = saturating ? hl_expr_saturating_cast(t, l.ops[0], &out) : hl_expr_cast(t, l.ops[0], &out);
     operands_release(&l);
     return finish(st, s, out);
+}
+
+static PyObject *fn_cast(PyObject *m, PyObject *const *args, Py_ssize_t n) {
+    return any_cast(m, args, n, NULL, false, "cast()");
 }
 
 static PyObject *fn_select(PyObject *m, PyObject *const *args, Py_ssize_t n) {
@@ -195,48 +205,18 @@ MATH_FN(hypot)
 #undef MATH_FN
 
 static PyObject *concise_cast(PyObject *m, PyObject *const *args, Py_ssize_t n, int code, int bits) {
-    py_state *st = py_state_of_module(m);
-    if (n != 1) {
-        PyErr_SetString(PyExc_TypeError, "a concise cast takes one argument");
-        return NULL;
-    }
-    operand_list l;
-    if (operands_from(st, args, n, &l) < 0) return NULL;
-    hl_expr *out;
-    hl_status s = hl_expr_cast(hl_type_make(code, bits, 1), l.ops[0], &out);
-    operands_release(&l);
-    return finish(st, s, out);
+    hl_type t = hl_type_make(code, bits, 1);
+    return any_cast(m, args, n, &t, false, "a concise cast");
 }
 
 static PyObject *fn_saturating_cast(PyObject *m, PyObject *const *args, Py_ssize_t n) {
-    py_state *st = py_state_of_module(m);
-    if (n != 2) {
-        PyErr_SetString(PyExc_TypeError, "saturating_cast(type, expr) takes two arguments");
-        return NULL;
-    }
-    hl_type t;
-    if (py_as_type(st, args[0], &t) < 0) return NULL;
-    operand_list l;
-    if (operands_from(st, args + 1, 1, &l) < 0) return NULL;
-    hl_expr *out;
-    hl_status s = hl_expr_saturating_cast(t, l.ops[0], &out);
-    operands_release(&l);
-    return finish(st, s, out);
+    return any_cast(m, args, n, NULL, true, "saturating_cast()");
 }
 
 static PyObject *saturating_concise(PyObject *m, PyObject *const *args, Py_ssize_t n, int code,
                                     int bits) {
-    py_state *st = py_state_of_module(m);
-    if (n != 1) {
-        PyErr_SetString(PyExc_TypeError, "a saturating concise cast takes one argument");
-        return NULL;
-    }
-    operand_list l;
-    if (operands_from(st, args, n, &l) < 0) return NULL;
-    hl_expr *out;
-    hl_status s = hl_expr_saturating_cast(hl_type_make(code, bits, 1), l.ops[0], &out);
-    operands_release(&l);
-    return finish(st, s, out);
+    hl_type t = hl_type_make(code, bits, 1);
+    return any_cast(m, args, n, &t, true, "a saturating concise cast");
 }
 
 static PyObject *fn_logical_not(PyObject *m, PyObject *const *args, Py_ssize_t n) {
