@@ -101,10 +101,176 @@ static void free_exprs(hl_expr **exprs, Py_ssize_t n) {
     PyMem_Free(exprs);
 }
 
+/* ---- f[x] += e on a Func with no definition yet ------------------------------------------- */
+
+/* What f[key] is while f has no definition: only a compound assignment can use it, which
+ * defines f as the operator's identity first (0 for + and -, 1 for * and /), then updates. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *func, *key; /* the Func object and the index */
+    hl_binop op;
+    PyObject *value;      /* set by the in-place operator */
+} py_pending_ref_object;
+
+static void pending_dealloc(PyObject *self) {
+    PyTypeObject *tp = Py_TYPE(self);
+    py_pending_ref_object *o = (py_pending_ref_object *)self;
+    Py_XDECREF(o->func);
+    Py_XDECREF(o->key);
+    Py_XDECREF(o->value);
+    PyObject_Free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *pending_inplace(PyObject *self, PyObject *value, hl_binop op) {
+    py_pending_ref_object *o = (py_pending_ref_object *)self;
+    py_state *st = py_state_of(o->func);
+    py_pending_ref_object *r = PyObject_New(py_pending_ref_object, st->PendingRef);
+    if (!r) return NULL;
+    r->func = Py_NewRef(o->func);
+    r->key = Py_NewRef(o->key);
+    r->op = op;
+    r->value = Py_NewRef(value);
+    return (PyObject *)r;
+}
+
+static PyObject *pending_iadd(PyObject *s, PyObject *v) { return pending_inplace(s, v, HL_OP_ADD); }
+static PyObject *pending_isub(PyObject *s, PyObject *v) { return pending_inplace(s, v, HL_OP_SUB); }
+static PyObject *pending_imul(PyObject *s, PyObject *v) { return pending_inplace(s, v, HL_OP_MUL); }
+static PyObject *pending_idiv(PyObject *s, PyObject *v) { return pending_inplace(s, v, HL_OP_DIV); }
+
+/* Any other use of f[...] of an undefined Func is a call of that Func. */
+static PyObject *pending_misuse(PyObject *a, PyObject *b) {
+    PyObject *p = a;
+    if (b && Py_TYPE(b)->tp_dealloc == pending_dealloc) p = b;
+    py_pending_ref_object *o = (py_pending_ref_object *)p;
+    PyErr_Format(py_state_of(o->func)->HalideError,
+                 "Can't call Func \"%s\" because it has not yet been defined.",
+                 hl_func_name(((py_func_object *)o->func)->func));
+    return NULL;
+}
+static PyObject *pending_unary(PyObject *a) { return pending_misuse(a, NULL); }
+static PyObject *pending_compare(PyObject *a, PyObject *b, int op) {
+    (void)op;
+    return pending_misuse(a, b);
+}
+static PyObject *pending_pow(PyObject *a, PyObject *b, PyObject *c) {
+    (void)c;
+    return pending_misuse(a, b);
+}
+
+static PyObject *pending_as_expr(PyObject *self, PyObject *unused) {
+    (void)unused;
+    return pending_misuse(self, NULL);
+}
+
+static PyMethodDef pending_methods[] = {
+    {"__halide_expr__", pending_as_expr, METH_NOARGS, "Raises: the Func has no definition to call."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyObject *pending_repr(PyObject *self) {
+    return PyUnicode_FromFormat("<halide.FuncRef of undefined Func '%s'>",
+                                hl_func_name(((py_func_object *)((py_pending_ref_object *)self)->func)->func));
+}
+
+static PyType_Slot pending_slots[] = {
+    {Py_tp_dealloc, pending_dealloc},
+    {Py_tp_repr, pending_repr},
+    {Py_tp_methods, pending_methods},
+    {Py_nb_inplace_add, pending_iadd},
+    {Py_nb_inplace_subtract, pending_isub},
+    {Py_nb_inplace_multiply, pending_imul},
+    {Py_nb_inplace_true_divide, pending_idiv},
+    {Py_nb_add, pending_misuse},
+    {Py_nb_subtract, pending_misuse},
+    {Py_nb_multiply, pending_misuse},
+    {Py_nb_true_divide, pending_misuse},
+    {Py_nb_floor_divide, pending_misuse},
+    {Py_nb_remainder, pending_misuse},
+    {Py_nb_power, pending_pow},
+    {Py_nb_and, pending_misuse},
+    {Py_nb_or, pending_misuse},
+    {Py_nb_xor, pending_misuse},
+    {Py_nb_lshift, pending_misuse},
+    {Py_nb_rshift, pending_misuse},
+    {Py_nb_negative, pending_unary},
+    {Py_nb_invert, pending_unary},
+    {Py_tp_richcompare, pending_compare},
+    {Py_tp_doc, "f[args] of a Func with no definition: usable only with +=, -=, *=, /=."},
+    {0, NULL},
+};
+
+static PyType_Spec pending_spec = {
+    .name = "halide.FuncRef",
+    .basicsize = sizeof(py_pending_ref_object),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = pending_slots,
+};
+
+static int index_exprs(py_state *st, PyObject *key, hl_expr ***out, Py_ssize_t *n);
+static void free_exprs(hl_expr **exprs, Py_ssize_t n);
+
+/* f[key] op= value on an undefined f: f(_0, ...) = identity; f[key] = f[key] op value. */
+static int define_from_identity(py_state *st, PyObject *self, py_pending_ref_object *p) {
+    hl_func *f = func_of(self);
+    hl_expr *value = NULL, **key = NULL, *identity = NULL, *call = NULL, *updated = NULL;
+    hl_expr *vars[16] = {0};
+    Py_ssize_t n = 0;
+    int rc = -1;
+    hl_status s = HL_OK;
+    if (py_as_expr(st, p->value, &value) < 0 || index_exprs(st, p->key, &key, &n) < 0) goto done;
+    if (n > 16) {
+        PyErr_SetString(PyExc_ValueError, "too many dimensions");
+        goto done;
+    }
+    hl_type t = hl_expr_type(value);
+    bool one = p->op == HL_OP_MUL || p->op == HL_OP_DIV;
+    s = t.code == halide_type_float ? hl_expr_float(t, one, &identity) : hl_expr_int(t, one, &identity);
+    /* Pure arguments: the Vars the update uses where it uses plain Vars (so
+     * the update's pure dimensions line up), implicit _i elsewhere. */
+    PyObject *items = PyTuple_Check(p->key) ? p->key : NULL;
+    for (Py_ssize_t i = 0; s == HL_OK && i < n; i++) {
+        PyObject *item = items ? PyTuple_GET_ITEM(items, i) : p->key;
+        const char *vn = hl_expr_var_name(key[i]);
+        char name[16];
+        snprintf(name, sizeof name, "_%zd", i);
+        s = hl_expr_var(vn && PyObject_TypeCheck(item, st->Var) ? vn : name, &vars[i]);
+    }
+    if (s == HL_OK) s = hl_func_define(f, (int)n, vars, 1, &identity);
+    if (s == HL_OK) s = hl_func_call(f, (int)n, key, 0, &call);
+    if (s == HL_OK) s = hl_expr_binop(p->op, hl_operand_expr(call), hl_operand_expr(value), &updated);
+    if (s == HL_OK) s = hl_func_define_update(f, (int)n, key, 1, &updated);
+    if (s != HL_OK) py_raise_status(st, s);
+    else rc = 0;
+done:
+    hl_expr_release(value);
+    hl_expr_release(identity);
+    hl_expr_release(call);
+    hl_expr_release(updated);
+    for (int i = 0; i < 16; i++) hl_expr_release(vars[i]);
+    if (key) free_exprs(key, n);
+    return rc;
+}
+
+int py_func_ref_init(PyObject *module, py_state *st) {
+    st->PendingRef = (PyTypeObject *)PyType_FromModuleAndSpec(module, &pending_spec, NULL);
+    return st->PendingRef ? 0 : -1;
+}
+
 static PyObject *func_getitem(PyObject *self, PyObject *key) {
     py_state *st = py_state_of(self);
     hl_expr **args;
     Py_ssize_t n;
+    if (!hl_func_defined(func_of(self))) {
+        py_pending_ref_object *r = PyObject_New(py_pending_ref_object, st->PendingRef);
+        if (!r) return NULL;
+        r->func = Py_NewRef(self);
+        r->key = Py_NewRef(key);
+        r->op = HL_OP_ADD;
+        r->value = NULL;
+        return (PyObject *)r;
+    }
     if (index_exprs(st, key, &args, &n) < 0) return NULL;
     hl_expr *out;
     hl_status s = hl_func_call(func_of(self), (int)n, args, 0, &out);
@@ -140,6 +306,13 @@ static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
     py_state *st = py_state_of(self);
     if (!value) {
         PyErr_SetString(PyExc_TypeError, "Func definitions can't be deleted");
+        return -1;
+    }
+    if (PyObject_TypeCheck(value, st->PendingRef)) {
+        py_pending_ref_object *p = (py_pending_ref_object *)value;
+        if (p->value && p->func == self) return define_from_identity(st, self, p);
+        PyErr_Format(st->HalideError, "Can't call Func \"%s\" because it has not yet been defined.",
+                     hl_func_name(((py_func_object *)p->func)->func));
         return -1;
     }
     hl_expr **args, **values;

@@ -44,6 +44,7 @@ static int module_exec(PyObject *module) {
     if (py_pipeline_init(module, st) < 0) return -1;
     if (py_param_init(module, st) < 0) return -1;
     if (py_rdom_init(module, st) < 0) return -1;
+    if (py_func_ref_init(module, st) < 0) return -1;
     if (py_target_init(module, st) < 0 || py_aot_init(module, st) < 0) return -1;
     return 0;
 }
@@ -62,6 +63,7 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg) {
     Py_VISIT(st->ImageParam);
     Py_VISIT(st->ParamDimension);
     Py_VISIT(st->Stage);
+    Py_VISIT(st->PendingRef);
     Py_VISIT(st->RVar);
     Py_VISIT(st->RDom);
     Py_VISIT(st->Target);
@@ -82,6 +84,7 @@ static int module_clear(PyObject *module) {
     Py_CLEAR(st->ImageParam);
     Py_CLEAR(st->ParamDimension);
     Py_CLEAR(st->Stage);
+    Py_CLEAR(st->PendingRef);
     Py_CLEAR(st->RVar);
     Py_CLEAR(st->RDom);
     Py_CLEAR(st->Target);

@@ -29,6 +29,7 @@ typedef struct py_state {
     PyTypeObject *RDom;
     PyTypeObject *RVar;
     PyTypeObject *Stage;
+    PyTypeObject *PendingRef; /* f[...] of an undefined Func, for f[x] += e */
     PyTypeObject *Target;
 } py_state;
 
@@ -117,6 +118,7 @@ PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what);
 int py_pipeline_init(PyObject *module, py_state *st);
 int py_param_init(PyObject *module, py_state *st);
 int py_rdom_init(PyObject *module, py_state *st);
+int py_func_ref_init(PyObject *module, py_state *st);
 
 /* The scheduling methods of Func (py_schedule.c), listed in py_func.c's method table. */
 PyObject *py_func_split(PyObject *self, PyObject *args, PyObject *kwds);

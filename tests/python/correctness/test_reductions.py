@@ -177,7 +177,6 @@ def test_many_update_definitions_run_in_order():
     assert_exact(np.array(f.realize([6])), expected.astype(np.int32))
 
 
-@halide_c_not_yet('f[x] += e on a Func with no definition (FuncRef)')
 def test_compound_assignment_on_undefined_func_starts_from_identity():
     # f[x] += e on a Func with no definition starts from 0; *= starts from 1.
     r = hl.RDom([(0, 4)])

@@ -469,3 +469,18 @@ def test_vectorize_rvar_of_histogram():
         h.realize([4])
 
     expect_user_error(define, "hist_race", "race")
+
+
+@pytest.mark.parametrize("use", [
+    lambda f, x: f[x] + 1,
+    lambda f, x: 1 - f[x],
+    lambda f, x: -f[x],
+    lambda f, x: f[x] < 2,
+    lambda f, x: hl.Expr(f[x]),
+])
+def test_using_an_undefined_func_other_than_by_compound_assignment(use):
+    # f[x] of an undefined Func may only start a compound assignment (f[x] += e).
+    f, x = hl.Func("never_defined"), hl.Var("x")
+    with pytest.raises(hl.HalideError, match="never_defined"):
+        use(f, x)
+    assert not f.defined()
