@@ -2,7 +2,8 @@
  *
  * A pipeline (one or more output Funcs) compiled ahead of time becomes files that another
  * program builds against: an object, a static library, assembly, LLVM bitcode or text,
- * a C header, the lowered statement. The generated function is
+ * a C header, the C source of a CPython extension module wrapping the function, the
+ * lowered statement. The generated function is
  *     int fn_name([void const *__user_context,] args..., halide_buffer_t *outputs...)
  * with the arguments in the order the caller lists them (ImageParams as halide_buffer_t*,
  * Params by value), plus fn_name_argv(void **) and fn_name_metadata(), with the runtime

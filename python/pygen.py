@@ -54,10 +54,10 @@ _EMITS = {
     "stmt": (hl.OutputFileType.stmt, ".stmt"),
     "c": (hl.OutputFileType.c_source, ".halide_generated.cpp"),
     "c_source": (hl.OutputFileType.c_source, ".halide_generated.cpp"),
-    "py.c": (hl.OutputFileType.python_extension, ".py.cpp"),
-    "python_extension": (hl.OutputFileType.python_extension, ".py.cpp"),
+    "py.c": (hl.OutputFileType.python_extension, ".py.c"),
+    "python_extension": (hl.OutputFileType.python_extension, ".py.c"),
 }
-_NOT_YET = {"c", "c_source", "py.c", "python_extension"}
+_NOT_YET = {"c", "c_source"}
 _FLAGS = {"-g": "generator", "-f": "function_name", "-o": "output", "-e": "emit", "-n": "file_base_name"}
 
 

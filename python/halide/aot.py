@@ -78,7 +78,7 @@ _SUFFIXES = {
     OutputFileType.c_source: ".halide_generated.cpp",
     OutputFileType.llvm_assembly: ".ll",
     OutputFileType.object: ".o",
-    OutputFileType.python_extension: ".py.cpp",
+    OutputFileType.python_extension: ".py.c",  # plain C (the reference writes C++: .py.cpp)
     OutputFileType.static_library: ".a",
     OutputFileType.stmt: ".stmt",
 }

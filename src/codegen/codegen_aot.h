@@ -1,5 +1,6 @@
 /* codegen_aot.h - ahead-of-time output: object, assembly, bitcode, LLVM text, static
- * library (codegen_aot.c) and the C header (codegen_header.c).
+ * library (codegen_aot.c), the C header (codegen_header.c) and the Python extension
+ * source (codegen_pyext.c).
  *
  * Input: a lowered statement and its argument list, as for cg_compile_module, where the
  * last noutputs arguments are the output buffers; a complete target (arch, bits and os
@@ -30,5 +31,12 @@ void cg_aot_write(hl_ctx *ctx, const hl_target *t, const cg_aot_function *fn, in
 
 /* Writes the C header declaring fn, fn_argv and fn_metadata. Raises on error. */
 void cg_write_header(hl_ctx *ctx, const char *path, const hl_target *t, const cg_aot_function *fn);
+
+/* The runtime type definitions of the header (under the HALIDE_C_BUFFER_TYPES guard). */
+const char *cg_header_runtime_types(void);
+
+/* Writes the C source of a CPython extension module wrapping fn (codegen_pyext.c). Raises
+ * on error. */
+void cg_write_pyext(hl_ctx *ctx, const char *path, const hl_target *t, const cg_aot_function *fn);
 
 #endif

@@ -90,6 +90,8 @@ static const char attribute_macros[] =
     "#define HALIDE_FUNCTION_ATTRS\n"
     "#endif\n";
 
+const char *cg_header_runtime_types(void) { return runtime_types; }
+
 /* The C type of a scalar argument. */
 static const char *c_type(hl_type t) {
     switch (t.code) {

@@ -2,10 +2,10 @@
  *
  * A compile here is one protected call: lower the pipeline with the caller's argument
  * list and target (lower_state.explicit_args), then hand the statement to the writers
- * (codegen_aot.c for LLVM-made files, codegen_header.c for the header; the lowered
- * statement's text is written here). Everything is checked before anything is written:
- * the output kinds, the function name, the target (a target halide-c cannot generate code
- * for is a clear user error naming what it can do).
+ * (codegen_aot.c for LLVM-made files, codegen_header.c for the header, codegen_pyext.c for
+ * the Python extension source; the lowered statement's text is written here). Everything
+ * is checked before anything is written: the output kinds, the function name, the target
+ * (a target halide-c cannot generate code for is a clear user error naming what it can do).
  *
  * Assumes: the caller holds its Funcs and Params for the duration of the call (they are
  * borrowed). Guarantees: user errors come back as HL_ERROR_USER with the message in
@@ -85,6 +85,8 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
     for (int i = 0; i < job->nfiles; i++) {
         if (job->files[i].kind == HL_OUTPUT_STMT) write_text(ctx, job->files[i].path, s);
         if (job->files[i].kind == HL_OUTPUT_C_HEADER) cg_write_header(ctx, job->files[i].path, &job->target, &fn);
+        if (job->files[i].kind == HL_OUTPUT_PYTHON_EXTENSION)
+            cg_write_pyext(ctx, job->files[i].path, &job->target, &fn);
     }
     cg_aot_write(ctx, &job->target, &fn, job->nfiles, job->files);
 }
@@ -125,13 +127,12 @@ static const char *unsupported_kind(int kind) {
     case HL_OUTPUT_C_HEADER:
     case HL_OUTPUT_LLVM_ASSEMBLY:
     case HL_OUTPUT_OBJECT:
+    case HL_OUTPUT_PYTHON_EXTENSION:
     case HL_OUTPUT_STATIC_LIBRARY:
     case HL_OUTPUT_STMT:
         return NULL;
     case HL_OUTPUT_C_SOURCE:
         return "c_source (compile_to_c)";
-    case HL_OUTPUT_PYTHON_EXTENSION:
-        return "python_extension";
     default:
         return "this output file type";
     }
