@@ -17,6 +17,7 @@
  *     def print(*args), print_when(cond, *args)   # str arguments print as they are
  *     def unsafe_promise_clamped(e, min, max)     # None / Expr(): no bound on that side
  *     def target_bits(), target_natural_vector_size(t)                     -> Expr
+ *     def random_float(seed=None), random_int(seed=None), random_uint(seed=None) -> Expr
  * Each converts its arguments with py_operand_from (strings with hl_expr_string) and calls
  * hl_expr_operator / hl_expr_typed_operator, where the typing rules live.
  */
@@ -194,6 +195,21 @@ static int is_no_bound(py_state *st, PyObject *obj) {
     return PyObject_TypeCheck(obj, st->Expr) && !((py_expr_object *)obj)->expr;
 }
 
+/* random_*(seed=None): an undefined Expr or None means no seed. */
+static PyObject *random_op(PyObject *m, const char *name, PyObject *args, PyObject *kw) {
+    static char *kwlist[] = {"seed", NULL};
+    PyObject *seed = Py_None;
+    char fmt[32];
+    snprintf(fmt, sizeof fmt, "|O:%s", name);
+    if (!PyArg_ParseTupleAndKeywords(args, kw, fmt, kwlist, &seed)) return NULL;
+    py_state *st = py_state_of_module(m);
+    int n = is_no_bound(st, seed) ? 0 : 1;
+    return call_operator(m, name, NULL, &seed, n);
+}
+static PyObject *fn_random_float(PyObject *m, PyObject *a, PyObject *kw) { return random_op(m, "random_float", a, kw); }
+static PyObject *fn_random_int(PyObject *m, PyObject *a, PyObject *kw) { return random_op(m, "random_int", a, kw); }
+static PyObject *fn_random_uint(PyObject *m, PyObject *a, PyObject *kw) { return random_op(m, "random_uint", a, kw); }
+
 static PyObject *fn_unsafe_promise_clamped(PyObject *m, PyObject *const *a, Py_ssize_t n) {
     if (check_count("unsafe_promise_clamped", n, 3, 3) < 0) return NULL;
     py_state *st = py_state_of_module(m);
@@ -263,6 +279,12 @@ static PyMethodDef extra_functions[] = {
     ENTRY(unsafe_promise_clamped, "unsafe_promise_clamped(e, min, max): e, promised in [min, max]."),
     ENTRY(target_bits, "target_bits(): the host target's pointer width (64)."),
     ENTRY(target_natural_vector_size, "target_natural_vector_size(t): host SIMD lanes of type t."),
+    {"random_float", (PyCFunction)(void (*)(void))fn_random_float, METH_VARARGS | METH_KEYWORDS,
+     "random_float(seed=None): uniform float32 in [0, 1), a pure function of the Func's arguments."},
+    {"random_int", (PyCFunction)(void (*)(void))fn_random_int, METH_VARARGS | METH_KEYWORDS,
+     "random_int(seed=None): uniform int32, a pure function of the Func's arguments."},
+    {"random_uint", (PyCFunction)(void (*)(void))fn_random_uint, METH_VARARGS | METH_KEYWORDS,
+     "random_uint(seed=None): uniform uint32, a pure function of the Func's arguments."},
     {NULL, NULL, 0, NULL},
 };
 #undef ENTRY

@@ -184,8 +184,12 @@ typedef enum ir_intrinsic {
     /* undef<type>(): no value; only meaningful as the value of an update definition (the
      * site is left unchanged). Code generation rejects it as a user error. */
     IR_INTRIN_UNDEF,
+    /* random_float/int/uint(seed): kids[0] is the call site's unique int32 id, kids[1] (if
+     * present) the int32 seed; the type says which. Func definitions replace it by a hash
+     * of (id, seed, the definition's arguments) (lang/random.c); nothing later sees it. */
+    IR_INTRIN_RANDOM,
 } ir_intrinsic;
-#define IR_INTRIN_NUM (IR_INTRIN_UNDEF + 1)
+#define IR_INTRIN_NUM (IR_INTRIN_RANDOM + 1)
 
 typedef enum ir_for_type {
     IR_FOR_SERIAL,

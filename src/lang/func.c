@@ -86,6 +86,7 @@ typedef struct define_call {
     int nargs, nvalues;
     hl_expr *const *args;
     hl_expr *const *values;
+    ir_node **lowered; /* per value: heap Expr with its random calls hashed, or NULL */
 } define_call;
 
 static bool calls_func(hl_ctx *ctx, const ir_node *e, const hl_func *f);
@@ -157,20 +158,38 @@ static bool calls_func(hl_ctx *ctx, const ir_node *e, const hl_func *f) {
     return s.found;
 }
 
-static void check_definition_protected(hl_ctx *ctx, void *ud) { check_definition(ctx, ud); }
+/* After the checks: values that use random_* get them hashed over the pure Vars. */
+static void check_definition_protected(hl_ctx *ctx, void *ud) {
+    define_call *d = ud;
+    check_definition(ctx, d);
+    for (int i = 0; i < d->nvalues; i++) {
+        if (!func_uses_random(ctx, d->values[i])) continue;
+        ir_node **vars = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(d->nargs ? d->nargs : 1));
+        for (int j = 0; j < d->nargs; j++) vars[j] = ir_var(ctx, ir_int(32), d->args[j]->name);
+        d->lowered[i] = ir_persist(func_lower_random(ctx, (ir_node *)d->values[i], d->nargs, vars));
+        if (!d->lowered[i]) ctx_raise(ctx, HL_ERROR_NOMEM, "Out of memory");
+    }
+}
 
 hl_status hl_func_define(hl_func *f, int nargs, hl_expr *const *args, int nvalues,
                          hl_expr *const *values) {
-    define_call d = {f, nargs, nvalues, args, values};
+    define_call d = {f, nargs, nvalues, args, values, NULL};
     hl_ctx ctx;
     ctx_init(&ctx, 1);
-    if (!ctx.arena) {
+    d.lowered = hl_calloc((size_t)(nvalues > 0 ? nvalues : 1), sizeof(ir_node *));
+    if (!ctx.arena || !d.lowered) {
+        ctx_close(&ctx);
+        hl_free(d.lowered);
         ctx_set_last_error("Out of memory");
         return HL_ERROR_NOMEM;
     }
     int status = ctx_pcall(&ctx, check_definition_protected, &d);
     ctx_close(&ctx);
-    if (status != HL_OK) return (hl_status)status;
+    if (status != HL_OK) {
+        for (int i = 0; i < nvalues; i++) ir_release(d.lowered[i]);
+        hl_free(d.lowered);
+        return (hl_status)status;
+    }
 
     char **arg_names = hl_calloc((size_t)(nargs ? nargs : 1), sizeof(char *));
     ir_node **vals = hl_calloc((size_t)nvalues, sizeof(ir_node *));
@@ -180,13 +199,16 @@ hl_status hl_func_define(hl_func *f, int nargs, hl_expr *const *args, int nvalue
         for (int i = 0; arg_names && i < nargs; i++) hl_free(arg_names[i]);
         hl_free(arg_names);
         hl_free(vals);
+        for (int i = 0; i < nvalues; i++) ir_release(d.lowered[i]);
+        hl_free(d.lowered);
         ctx_set_last_error("Out of memory");
         return HL_ERROR_NOMEM;
     }
     for (int i = 0; i < nvalues; i++) {
-        vals[i] = values[i];
-        ir_retain(vals[i]);
+        vals[i] = d.lowered[i] ? d.lowered[i] : values[i]; /* lowered: already owned */
+        if (!d.lowered[i]) ir_retain(vals[i]);
     }
+    hl_free(d.lowered);
     f->args = arg_names;
     f->nargs = nargs;
     f->values = vals;

@@ -140,4 +140,9 @@ void func_drop_wrappers(hl_func *f);
 int func_schedule_reset(hl_func *f);
 void func_schedule_free(func_schedule *s);
 
+/* e with every random_float/int/uint call replaced by a hash of its call-site id, its
+ * seed and args (the definition's arguments, int32): see random.c. Arena nodes. */
+ir_node *func_lower_random(hl_ctx *ctx, ir_node *e, int nargs, ir_node *const *args);
+bool func_uses_random(hl_ctx *ctx, const ir_node *e);
+
 #endif

@@ -717,6 +717,24 @@ static ir_node *build_print(hl_ctx *ctx, extra_call *c) {
     return ir_call_intrinsic(ctx, args[1]->type, IR_INTRIN_RETURN_SECOND, 2, pair);
 }
 
+/* random_float/int/uint([seed]): a call-site id (every call of these makes a new one, so
+ * two calls are independent streams; one Expr used twice is one value) and the seed. The
+ * definition of the Func that uses it turns it into a hash (lang/random.c). */
+static ir_node *build_random(hl_ctx *ctx, extra_call *c) {
+    static _Atomic int next_id;
+    hl_type t = c->name[7] == 'f' ? ir_float(32) : c->name[7] == 'i' ? ir_int(32) : ir_uint(32);
+    ir_node *kids[2] = {ir_int_imm(ctx, ir_int(32), next_id++), NULL};
+    if (c->n == 1) {
+        ir_node *seed = operand(ctx, c, 0);
+        char tn[48];
+        user_assert(ctx, ir_type_eq(seed->type, ir_int(32)),
+                    "The seed passed to %s must have type Int(32), but instead is %s of type %s", c->name,
+                    estr(ctx, seed), hl_type_name(seed->type, tn, sizeof tn));
+        kids[1] = seed;
+    }
+    return ir_call_intrinsic(ctx, t, IR_INTRIN_RANDOM, c->n + 1, kids);
+}
+
 static ir_node *build_target_bits(hl_ctx *ctx, extra_call *c) {
     return ir_int_imm(ctx, ir_int(32), (int64_t)(sizeof(void *) * 8));
 }
@@ -780,6 +798,9 @@ static const struct {
     {"print", 1, -1, false, build_print},
     {"print_when", 2, -1, false, build_print},
     {"target_bits", 0, 0, false, build_target_bits},
+    {"random_float", 0, 1, false, build_random},
+    {"random_int", 0, 1, false, build_random},
+    {"random_uint", 0, 1, false, build_random},
     {"reinterpret", 1, 1, true, build_reinterpret},
     {"extract_bits", 2, 2, true, build_extract_bits},
     {"undef", 0, 0, true, build_undef},

@@ -140,6 +140,17 @@ static void build_update(hl_ctx *ctx, void *ud) {
     }
     user_assert(ctx, !fv.two_rdoms, "Update definition %d of Func %s uses RVars of more than one RDom", stage,
                 f->name);
+    /* random_*: a hash of the update's arguments and of every RVar of its RDom. */
+    int nr = fv.rdom ? fv.rdom->dims : 0;
+    ir_node **hash_args = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(b->nargs + nr + 1));
+    for (int i = 0; i < b->nargs; i++) hash_args[i] = b->out_args[i];
+    for (int i = 0; i < nr; i++) {
+        hash_args[b->nargs + i] = ir_var(ctx, ir_int(32), fv.rdom->vars[i]);
+        ir_set_ref(hash_args[b->nargs + i], IR_REF_RDOM, fv.rdom);
+    }
+    for (int i = 0; i < b->nvalues; i++)
+        if (func_uses_random(ctx, b->out_values[i]))
+            b->out_values[i] = func_lower_random(ctx, b->out_values[i], b->nargs + nr, hash_args);
     self_call_state sc = {f, b->args, NULL};
     ir_visitor sv = {ctx, check_self_call, &sc};
     for (int i = 0; i < b->nvalues; i++) ir_visit(&sv, b->values[i]);

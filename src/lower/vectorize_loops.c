@@ -350,6 +350,7 @@ static bool lanewise_call(const ir_node *e) {
     case IR_INTRIN_RETURN_SECOND: return true;
     case IR_INTRIN_PRINT:
     case IR_INTRIN_UNDEF:
+    case IR_INTRIN_RANDOM:
     case IR_INTRIN_BUFFER_GET_HOST:
     case IR_INTRIN_BUFFER_GET_MIN:
     case IR_INTRIN_BUFFER_GET_EXTENT:
