@@ -16,7 +16,9 @@
  *     def reinterpret(t, e), extract_bits(t, e, lsb), undef(t)             -> Expr
  *     def print(*args), print_when(cond, *args)   # str arguments print as they are
  *     def unsafe_promise_clamped(e, min, max)     # None / Expr(): no bound on that side
- *     def target_bits(), target_natural_vector_size(t)                     -> Expr
+ *     def target_bits(), target_vector_bits(), target_natural_vector_size(t),
+ *         target_arch_is(arch), target_os_is(os), target_has_feature(feature) -> Expr
+ *         (answered when the pipeline is compiled, for the target compiled for)
  *     def random_float(seed=None), random_int(seed=None), random_uint(seed=None) -> Expr
  * Each converts its arguments with py_operand_from (strings with hl_expr_string) and calls
  * hl_expr_operator / hl_expr_typed_operator, where the typing rules live.
@@ -127,6 +129,10 @@ FIXED_OP(lerp, 3)
 FIXED_OP(mul_shift_right, 3)
 FIXED_OP(rounding_mul_shift_right, 3)
 FIXED_OP(target_bits, 0)
+FIXED_OP(target_vector_bits, 0)
+FIXED_OP(target_arch_is, 1)
+FIXED_OP(target_os_is, 1)
+FIXED_OP(target_has_feature, 1)
 #undef FIXED_OP
 
 /* f(prefix..., [values]) with the list spread into operands. */
@@ -277,8 +283,12 @@ static PyMethodDef extra_functions[] = {
     ENTRY(print, "print(*args): the first argument; prints all of them when evaluated."),
     ENTRY(print_when, "print_when(cond, *args): the first value; prints them when cond is true."),
     ENTRY(unsafe_promise_clamped, "unsafe_promise_clamped(e, min, max): e, promised in [min, max]."),
-    ENTRY(target_bits, "target_bits(): the host target's pointer width (64)."),
-    ENTRY(target_natural_vector_size, "target_natural_vector_size(t): host SIMD lanes of type t."),
+    ENTRY(target_bits, "target_bits(): the pointer width of the target compiled for."),
+    ENTRY(target_vector_bits, "target_vector_bits(): the SIMD width in bits of the target compiled for."),
+    ENTRY(target_natural_vector_size, "target_natural_vector_size(t): SIMD lanes of type t on the target compiled for."),
+    ENTRY(target_arch_is, "target_arch_is(arch): whether the target compiled for has this TargetArch."),
+    ENTRY(target_os_is, "target_os_is(os): whether the target compiled for has this TargetOS."),
+    ENTRY(target_has_feature, "target_has_feature(feature): whether the target compiled for has this TargetFeature."),
     {"random_float", (PyCFunction)(void (*)(void))fn_random_float, METH_VARARGS | METH_KEYWORDS,
      "random_float(seed=None): uniform float32 in [0, 1), a pure function of the Func's arguments."},
     {"random_int", (PyCFunction)(void (*)(void))fn_random_int, METH_VARARGS | METH_KEYWORDS,

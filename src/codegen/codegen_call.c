@@ -213,6 +213,8 @@ static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
         user_error(cg->ctx, "undef() of type %s may only be used as the value of an update "
                             "definition (where it leaves the value unchanged)",
                    hl_type_name(call->type, (char[48]){0}, 48));
+    case IR_INTRIN_TARGET_QUERY:
+        user_error(cg->ctx, "target_* queries may only be used in the definition of a Func");
     case IR_INTRIN_RANDOM:
         user_error(cg->ctx, "random_float/random_int/random_uint may only be used in the "
                             "definition of a Func (they hash its arguments)");

@@ -188,8 +188,21 @@ typedef enum ir_intrinsic {
      * present) the int32 seed; the type says which. Func definitions replace it by a hash
      * of (id, seed, the definition's arguments) (lang/random.c); nothing later sees it. */
     IR_INTRIN_RANDOM,
+    /* target_arch_is/os_is/has_feature (bool), target_bits/vector_bits/natural_vector_size
+     * (int32): kids[0] an int32 ir_target_query, kids[1] its int32 argument (the enum value,
+     * or the element bits). Lowering answers it for the target compiled for (func_env.c). */
+    IR_INTRIN_TARGET_QUERY,
 } ir_intrinsic;
-#define IR_INTRIN_NUM (IR_INTRIN_RANDOM + 1)
+#define IR_INTRIN_NUM (IR_INTRIN_TARGET_QUERY + 1)
+
+typedef enum ir_target_query {
+    IR_TARGET_ARCH_IS,
+    IR_TARGET_OS_IS,
+    IR_TARGET_HAS_FEATURE,
+    IR_TARGET_BITS,
+    IR_TARGET_VECTOR_BITS,
+    IR_TARGET_NATURAL_VECTOR_SIZE,
+} ir_target_query;
 
 typedef enum ir_for_type {
     IR_FOR_SERIAL,

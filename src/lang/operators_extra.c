@@ -36,7 +36,6 @@
  * (correctly rounded libm/LLVM results, so within Halide's documented fast_* tolerances);
  * fast_inverse/fast_inverse_sqrt are exact 1/x and 1/sqrt(x). fma is llvm.fma (one rounding).
  */
-#include "codegen/codegen.h"
 #include "lang/operators_internal.h"
 #include "util/check.h"
 
@@ -735,16 +734,31 @@ static ir_node *build_random(hl_ctx *ctx, extra_call *c) {
     return ir_call_intrinsic(ctx, t, IR_INTRIN_RANDOM, c->n + 1, kids);
 }
 
-static ir_node *build_target_bits(hl_ctx *ctx, extra_call *c) {
-    return ir_int_imm(ctx, ir_int(32), (int64_t)(sizeof(void *) * 8));
+/* target_*: a question lowering answers for the target being compiled for. */
+static ir_node *target_query(hl_ctx *ctx, hl_type t, ir_target_query q, int64_t arg) {
+    ir_node *kids[2] = {ir_int_imm(ctx, ir_int(32), q), ir_int_imm(ctx, ir_int(32), arg)};
+    return ir_call_intrinsic(ctx, t, IR_INTRIN_TARGET_QUERY, 2, kids);
 }
 
-/* The host's natural vector width in elements of type t (Target does not exist yet). */
+static ir_node *build_target_is(hl_ctx *ctx, extra_call *c) {
+    ir_node *a = operand(ctx, c, 0);
+    user_assert(ctx, a->kind == IR_IntImm || a->kind == IR_UIntImm,
+                "The argument of %s must be a constant (a TargetArch, TargetOS or TargetFeature), not %s",
+                c->name, estr(ctx, a));
+    int64_t v = a->kind == IR_IntImm ? a->imm.i : (int64_t)a->imm.u;
+    ir_target_query q = c->name[7] == 'a' ? IR_TARGET_ARCH_IS : c->name[7] == 'o' ? IR_TARGET_OS_IS
+                                                                                  : IR_TARGET_HAS_FEATURE;
+    return target_query(ctx, ir_bool(), q, v);
+}
+
+static ir_node *build_target_bits(hl_ctx *ctx, extra_call *c) {
+    return target_query(ctx, ir_int(32), c->name[7] == 'b' ? IR_TARGET_BITS : IR_TARGET_VECTOR_BITS, 0);
+}
+
 static ir_node *build_natural_vector_size(hl_ctx *ctx, extra_call *c) {
     hl_type t = c->type;
     user_assert(ctx, hl_type_is_valid(t), "target_natural_vector_size of an invalid type");
-    int bytes = (t.bits + 7) / 8;
-    return ir_int_imm(ctx, ir_int(32), cg_host_target()->natural_vector_bits() / 8 / bytes);
+    return target_query(ctx, ir_int(32), IR_TARGET_NATURAL_VECTOR_SIZE, t.bits);
 }
 
 /* ---- The table ------------------------------------------------------------------------ */
@@ -798,6 +812,10 @@ static const struct {
     {"print", 1, -1, false, build_print},
     {"print_when", 2, -1, false, build_print},
     {"target_bits", 0, 0, false, build_target_bits},
+    {"target_vector_bits", 0, 0, false, build_target_bits},
+    {"target_arch_is", 1, 1, false, build_target_is},
+    {"target_os_is", 1, 1, false, build_target_is},
+    {"target_has_feature", 1, 1, false, build_target_is},
     {"random_float", 0, 1, false, build_random},
     {"random_int", 0, 1, false, build_random},
     {"random_uint", 0, 1, false, build_random},

@@ -7,6 +7,8 @@
  * (compute_inline, the default, except outputs); and each non-inlined Func's
  * definition with every call to an inlined Func replaced by its body. Two different Funcs
  * with one name are an error, as are LoopLevels naming Funcs or loops that are not there.
+ * target_* queries in the definitions are answered here, for ls->target (the host's for
+ * the JIT).
  */
 #include "lower.h"
 #include "util/check.h"
@@ -84,9 +86,29 @@ typedef struct {
 
 /* Routes calls through wrappers (in_, clone_in) and replaces calls to inlined Funcs by
  * their (recursively inlined) bodies. */
+static ir_node *answer_target_query(lower_state *ls, const ir_node *n) {
+    hl_target t_ = ls->target ? hl_target_complete(ls->target) : hl_target_host();
+    const hl_target *t = &t_;
+    int64_t arg = n->kids[1]->imm.i;
+    int64_t v = 0;
+    switch ((ir_target_query)n->kids[0]->imm.i) {
+    case IR_TARGET_ARCH_IS: v = t->arch == arg; break;
+    case IR_TARGET_OS_IS: v = t->os == arg; break;
+    case IR_TARGET_HAS_FEATURE: v = arg >= 0 && arg < 128 && hl_target_has_feature(t, (int)arg); break;
+    case IR_TARGET_BITS: v = t->bits; break;
+    case IR_TARGET_VECTOR_BITS: v = 8 * hl_target_natural_vector_size(t, hl_type_make(halide_type_uint, 8, 1)); break;
+    case IR_TARGET_NATURAL_VECTOR_SIZE:
+        v = hl_target_natural_vector_size(t, hl_type_make(halide_type_int, (int)arg, 1));
+        break;
+    }
+    return ir_make_const(ls->ctx, n->type, v);
+}
+
 static ir_node *inline_calls(ir_mutator *m, ir_node *n) {
-    if (n->kind != IR_Call || n->op != IR_CALL_HALIDE) return ir_mutate_kids(m, n);
     inline_state *is = m->state;
+    if (n->kind == IR_Call && n->op == IR_CALL_INTRINSIC && n->op2 == IR_INTRIN_TARGET_QUERY)
+        return answer_target_query(is->ls, n);
+    if (n->kind != IR_Call || n->op != IR_CALL_HALIDE) return ir_mutate_kids(m, n);
     lower_state *ls = is->ls;
     hl_ctx *ctx = m->ctx;
     if (n->ref == is->caller) return ir_mutate_kids(m, n); /* an update's call to itself */

@@ -351,6 +351,7 @@ static bool lanewise_call(const ir_node *e) {
     case IR_INTRIN_PRINT:
     case IR_INTRIN_UNDEF:
     case IR_INTRIN_RANDOM:
+    case IR_INTRIN_TARGET_QUERY:
     case IR_INTRIN_BUFFER_GET_HOST:
     case IR_INTRIN_BUFFER_GET_MIN:
     case IR_INTRIN_BUFFER_GET_EXTENT:
