@@ -229,11 +229,11 @@ static int define_from_identity(py_state *st, PyObject *self, py_pending_ref_obj
     s = t.code == halide_type_float ? hl_expr_float(t, one, &identity) : hl_expr_int(t, one, &identity);
     /* Pure arguments: the Vars the update uses where it uses plain Vars (so
      * the update's pure dimensions line up), implicit _i elsewhere. */
-    PyObject *items = PyTuple_Check(p->key) ? p->key : NULL;
+    bool seq = PyTuple_Check(p->key) || PyList_Check(p->key);
     for (Py_ssize_t i = 0; s == HL_OK && i < n; i++) {
-        PyObject *item = items ? PyTuple_GET_ITEM(items, i) : p->key;
+        PyObject *item = !seq ? p->key : PyTuple_Check(p->key) ? PyTuple_GET_ITEM(p->key, i) : PyList_GET_ITEM(p->key, i);
         const char *vn = hl_expr_var_name(key[i]);
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "_%zd", i);
         s = hl_expr_var(vn && PyObject_TypeCheck(item, st->Var) ? vn : name, &vars[i]);
     }
