@@ -6,11 +6,10 @@
  * user_context argument is passed as NULL and not exposed), also by keyword (the argument
  * names with non-identifier characters replaced by '_'). Buffers are any object with the
  * buffer protocol (NumPy arrays, hl.Buffer, memoryview) whose element type and
- * dimensionality match; their axes are reversed as hl.Buffer(ndarray) reverses them by
- * default (reverse_axes=True, Halide's current Python convention): the last axis of the
- * Python buffer is Halide's dimension 0, so hl.Buffer maps through unchanged and a C-ordered
- * NumPy array a[y, x] is the image (x, y). (The older lesson 10 passed order='F' arrays
- * indexed [x, y], i.e. unreversed; with this module pass their transposes.) Scalars are
+ * dimensionality match. Axes follow the reference's generated modules: a Fortran-contiguous
+ * buffer (order='F' arrays indexed [x, y], as in lesson 10) is taken as it is; any other
+ * (C order, hl.Buffer, other strides) is reversed, so the last axis of the Python buffer is
+ * Halide's dimension 0 and a C-ordered a[y, x] is the image (x, y). Scalars are
  * Python ints (range-checked), floats or truth values. It returns None, raises
  * TypeError/ValueError/OverflowError for bad arguments and RuntimeError with the
  * halide_error message(s) when the pipeline returns non-zero: the source defines
@@ -69,7 +68,8 @@ static const char support_code[] =
     "    }\n"
     "}\n"
     "\n"
-    "/* Fills buf (axes reversed) from obj's buffer-protocol view; -1 with an exception. */\n"
+    "/* Fills buf from obj's buffer-protocol view (axes as-is when Fortran-contiguous, else\n"
+    " * reversed); -1 with an exception. */\n"
     "static inline int hlpy_unpack(PyObject *obj, const char *name, int writable, int dims, int code, int bits,\n"
     "                              Py_buffer *view, halide_dimension_t *dim, halide_buffer_t *buf) {\n"
     "    if (!PyObject_CheckBuffer(obj)) {\n"
@@ -95,8 +95,9 @@ static const char support_code[] =
     "        PyBuffer_Release(view);\n"
     "        return -1;\n"
     "    }\n"
+    "    int reverse = !PyBuffer_IsContiguous(view, 'F');\n"
     "    for (int i = 0; i < dims; i++) {\n"
-    "        int axis = dims - 1 - i;\n"
+    "        int axis = reverse ? dims - 1 - i : i;\n"
     "        Py_ssize_t extent = view->shape[axis];\n"
     "        Py_ssize_t stride = view->strides ? view->strides[axis] / view->itemsize : 0;\n"
     "        if ((view->strides && view->strides[axis] % view->itemsize) || extent > INT32_MAX ||\n"
@@ -260,10 +261,10 @@ void cg_write_pyext(hl_ctx *ctx, const char *path, const hl_target *t, const cg_
             " *        -o %s$(python3-config --extension-suffix) -lpthread -lm -ldl\n"
             " * Python:  import %s; %s.%s\n"
             " * Buffers: any object with the buffer protocol (NumPy array, hl.Buffer) of the right element type\n"
-            " * and dimensionality (outputs writable). Axes are reversed, as hl.Buffer(ndarray) does by default:\n"
-            " * the LAST axis of the Python buffer is Halide's dimension 0 (x), so a C-ordered NumPy array\n"
-            " * a[y, x] is the image (x, y) and an hl.Buffer maps through unchanged (for an order='F' array\n"
-            " * indexed [x, y], pass its transpose). Scalars: int (range-checked), float,\n"
+            " * and dimensionality (outputs writable). Axes: a Fortran-contiguous buffer (order='F', indexed\n"
+            " * [x, y]) is taken as it is; any other is reversed (Axes are reversed for C order): its LAST\n"
+            " * axis is Halide's dimension 0 (x), so a C-ordered array a[y, x] is the image (x, y) and an\n"
+            " * hl.Buffer maps through unchanged - the reference's rule. Scalars: int (range-checked), float,\n"
             " * or a truth value. Returns None. Bad arguments raise TypeError/ValueError/OverflowError; a\n"
             " * non-zero return code of the pipeline raises RuntimeError with the halide_error message\n"
             " * (halide_error is defined here, overriding the runtime's). The GIL is held during the call.\n"

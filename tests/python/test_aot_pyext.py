@@ -4,9 +4,10 @@ What it checks: compile_to writes object + header + python_extension (.py.c) for
 pipeline (ImageParam u8 2-D + Param int32 -> u8 output); the generated C builds with the
 system C compiler (-Wall -Wextra -Werror, C11) into an extension module named after the
 function; imported in a subprocess it computes exactly what the JIT computes on NumPy arrays
-(axes reversed like hl.Buffer(ndarray): a[y, x] is the image (x, y)), also for an hl.Buffer
-output and keyword arguments; errors: a wrong dtype is a ValueError naming the argument, a
-wrong dimensionality a ValueError, an out-of-range scalar an OverflowError, and a pipeline
+(C-ordered a[y, x] is the image (x, y); Fortran-ordered [x, y] arrays are taken as they are,
+as the reference's modules do), also for an hl.Buffer output and keyword arguments;
+errors: a wrong dtype is a ValueError naming the argument, a wrong dimensionality a
+ValueError, an out-of-range scalar an OverflowError, and a pipeline
 failure (input too small) a RuntimeError carrying the halide_error message.
 Also: pygen -e o,h,python_extension on the seed dilate3x3 script gives a working module.
 What it assumes: cc and the Python headers (skips loudly, with the reason, without them).
@@ -107,6 +108,11 @@ def test_extension_matches_jit(extension):
         hb = hl.Buffer(hl.UInt(8), [21, 13])
         m.pyext_brighten(a, -7, hb)
         assert (np.asarray(hb) == o).all()
+        # Fortran-ordered arrays indexed [x, y] are taken as they are (the reference's rule).
+        af = np.asfortranarray(a.T)
+        of = np.zeros((21, 13), dtype=np.uint8, order="F")
+        m.pyext_brighten(af, -7, of)
+        assert (of == o.T).all()
         print("ok")
         """.replace("IN", str(tmp / "in.npy")).replace("OUT", str(tmp / "out.npy")),
     )
