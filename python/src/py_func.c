@@ -311,8 +311,7 @@ static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
     if (PyObject_TypeCheck(value, st->PendingRef)) {
         py_pending_ref_object *p = (py_pending_ref_object *)value;
         if (p->value && p->func == self) return define_from_identity(st, self, p);
-        PyErr_Format(st->HalideError, "Can't call Func \"%s\" because it has not yet been defined.",
-                     hl_func_name(((py_func_object *)p->func)->func));
+        pending_misuse(value, NULL); /* g[x] = f[x] of an undefined f */
         return -1;
     }
     hl_expr **args, **values;
