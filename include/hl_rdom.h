@@ -50,6 +50,12 @@ hl_status hl_func_schedule_specialization(hl_func *f, int index, const hl_schedu
 /* Allows parallel or vectorized loops over RVars of a stage (the user promises no race). */
 hl_status hl_func_allow_race_conditions(hl_func *f, int stage);
 
+/* Stage.rfactor: factors the associative update `stage` (1-based) of f through a new Func
+ * (*out, a new reference) whose extra pure dimensions vars[i] stand for the RVars named
+ * rvars[i]; the stage becomes the merge of the new Func's partial results. */
+hl_status hl_func_rfactor(hl_func *f, int stage, int n, const char *const *rvars, const char *const *vars,
+                          hl_func **out);
+
 /* An inline reduction over the RDom its argument uses: "sum", "product", "maximum",
  * "minimum"; or "argmax"/"argmin" whose results are one value per RDom dimension (the
  * coordinates) followed by the extreme value. out receives nout Exprs (1, or dims + 1). */

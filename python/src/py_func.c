@@ -547,7 +547,7 @@ static PyObject *func_compile_to_lowered_stmt(PyObject *self, PyObject *args, Py
 /* ---- Wrappers ---------------------------------------------------------------------------- */
 
 /* A new Func object for f (steals the reference). */
-static PyObject *func_wrap(py_state *st, hl_func *f) {
+PyObject *py_func_wrap(py_state *st, hl_func *f) {
     py_func_object *o = (py_func_object *)PyType_GenericAlloc(st->Func, 0);
     if (!o) {
         hl_func_release(f);
@@ -575,7 +575,7 @@ static PyObject *wrapper_of(PyObject *self, PyObject *args, bool clone) {
     hl_func *w;
     hl_status s = clone ? hl_func_clone_in(func_of(self), name, &w) : hl_func_in(func_of(self), name, &w);
     if (s != HL_OK) return py_raise_status(st, s);
-    return func_wrap(st, w);
+    return py_func_wrap(st, w);
 }
 
 static PyObject *func_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, false); }

@@ -9,6 +9,7 @@
  *     class Stage:                          # f.update(i): the loops of an update definition
  *         split, fuse, rename, reorder, tile, vectorize, unroll, parallel, serial,
  *         allow_race_conditions(), atomic()   # each returns the Stage
+ *         rfactor([(RVar, Var)...]) or rfactor(RVar, Var) -> Func   # the intermediate
  *     def sum(e, name=None), product, maximum, minimum -> Expr
  *     def argmax(e, name=None), argmin -> tuple of Exprs (coordinates..., value)
  */
@@ -278,6 +279,67 @@ static PyObject *stage_atomic(PyObject *self, PyObject *args, PyObject *kwds) {
     return NULL;
 }
 
+/* The name of a Var or RVar argument (new reference to a str kept in `keep`), or NULL. */
+static const char *var_name_of(py_state *st, PyObject *obj, const char *what, PyObject *keep) {
+    hl_expr *e = NULL;
+    if (py_as_expr(st, obj, &e) < 0) return NULL;
+    const char *name = hl_expr_var_name(e);
+    PyObject *str = name ? PyUnicode_FromString(name) : NULL;
+    hl_expr_release(e);
+    if (!name) {
+        PyErr_Format(PyExc_TypeError, "rfactor: expected %s, got %R", what, obj);
+        return NULL;
+    }
+    if (!str || PyList_Append(keep, str) < 0) {
+        Py_XDECREF(str);
+        return NULL;
+    }
+    Py_DECREF(str);
+    return PyUnicode_AsUTF8(str);
+}
+
+/* rfactor(preserved: list of (RVar, Var)) or rfactor(r: RVar, v: Var) -> Func */
+static PyObject *stage_rfactor(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    py_stage_object *o = (py_stage_object *)self;
+    static char *kwlist[] = {"r", "v", NULL}, *kwlist1[] = {"preserved", NULL};
+    PyObject *a = NULL, *b = NULL;
+    bool two = PyTuple_GET_SIZE(args) + (kwds ? PyDict_GET_SIZE(kwds) : 0) == 2;
+    if (two ? !PyArg_ParseTupleAndKeywords(args, kwds, "OO:rfactor", kwlist, &a, &b)
+            : !PyArg_ParseTupleAndKeywords(args, kwds, "O:rfactor", kwlist1, &a))
+        return NULL;
+    PyObject *pairs = NULL, *keep = PyList_New(0);
+    if (!keep) return NULL;
+    if (two) pairs = Py_BuildValue("[(OO)]", a, b);
+    else if (PySequence_Check(a) && !PyUnicode_Check(a)) pairs = PySequence_List(a);
+    else PyErr_SetString(PyExc_TypeError, "rfactor takes a list of (RVar, Var) pairs, or an RVar and a Var");
+    PyObject *result = NULL;
+    Py_ssize_t n = pairs ? PyList_GET_SIZE(pairs) : 0;
+    const char **names = pairs ? PyMem_Calloc((size_t)(2 * n + 2), sizeof(char *)) : NULL;
+    if (pairs && !names) PyErr_NoMemory();
+    bool ok = names != NULL;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *pair = PyList_GET_ITEM(pairs, i);
+        if (!PySequence_Check(pair) || PySequence_Size(pair) != 2 || !PyTuple_Check(pair)) {
+            PyErr_SetString(PyExc_TypeError, "rfactor: each preserved entry must be an (RVar, Var) pair");
+            ok = false;
+            break;
+        }
+        names[i] = var_name_of(st, PyTuple_GET_ITEM(pair, 0), "an RVar", keep);
+        names[n + 1 + i] = names[i] ? var_name_of(st, PyTuple_GET_ITEM(pair, 1), "a Var", keep) : NULL;
+        ok = names[i] && names[n + 1 + i];
+    }
+    if (ok) {
+        hl_func *intm = NULL;
+        hl_status s = hl_func_rfactor(o->func, o->stage, (int)n, names, names + n + 1, &intm);
+        result = s == HL_OK ? py_func_wrap(st, intm) : py_raise_status(st, s);
+    }
+    PyMem_Free(names);
+    Py_XDECREF(pairs);
+    Py_DECREF(keep);
+    return result;
+}
+
 static PyObject *stage_repr(PyObject *self) {
     py_stage_object *o = (py_stage_object *)self;
     if (o->spec) return PyUnicode_FromFormat("<halide.Stage %s.specialization(%d)>", hl_func_name(o->func), o->spec);
@@ -309,6 +371,9 @@ static PyMethodDef stage_methods[] = {
     {"tile", KW py_func_tile, METH_VARARGS | METH_KEYWORDS, NULL},
     {"allow_race_conditions", stage_allow_race, METH_NOARGS, "Allow parallel/vectorized RVar loops."},
     {"atomic", (PyCFunction)(void (*)(void))stage_atomic, METH_VARARGS | METH_KEYWORDS, "Atomic updates: not supported yet (raises)."},
+    {"rfactor", KW stage_rfactor, METH_VARARGS | METH_KEYWORDS,
+     "rfactor(preserved) or rfactor(r, v): factor this associative update through a new Func whose pure "
+     "dimensions include the preserved RVars (as the given Vars); returns that Func."},
     {"name", stage_name, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

@@ -94,6 +94,8 @@ typedef struct {
     int spec;  /* f.specialize(c): 1-based specialization of the pure stage, else 0 */
 } py_stage_object;
 
+/* A new Func object for f (steals the reference). */
+PyObject *py_func_wrap(py_state *st, hl_func *f);
 /* The RVars of update `stage` of f, as a list. */
 PyObject *py_rvars_of(py_state *st, hl_func *f, int stage);
 /* New Stage object for stage `stage` of f (retains f). */

@@ -116,6 +116,8 @@ typedef struct func_specialization {
 
 /* Frees every specialization of f (schedule.c). */
 void func_free_specializations(hl_func *f);
+/* Replaces update `stage` (1-based) by the last update, which it removes (rfactor.c). */
+void func_replace_update(hl_func *f, int stage);
 /* Frees every update of f (update.c). */
 void func_free_updates(hl_func *f);
 

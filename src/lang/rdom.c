@@ -137,6 +137,24 @@ hl_status hl_rdom_var(hl_rdom *r, int i, hl_expr **out) {
     return (hl_status)status;
 }
 
+typedef struct detach_job {
+    const hl_rdom *r;
+    const ir_node *in;
+    ir_node *result; /* heap */
+} detach_job;
+
+static ir_node *detach_mutate(ir_mutator *m, ir_node *n) {
+    if (n->kind == IR_Variable && n->ref_kind == IR_REF_RDOM && n->ref == m->state)
+        return ir_var(m->ctx, n->type, n->name);
+    return ir_mutate_kids(m, n);
+}
+
+static void detach_protected(hl_ctx *ctx, void *ud) {
+    detach_job *job = ud;
+    ir_mutator m = {ctx, detach_mutate, (void *)job->r};
+    job->result = ir_persist(ir_mutate(&m, (ir_node *)job->in));
+}
+
 hl_status hl_rdom_where(hl_rdom *r, const hl_expr *predicate) {
     if (r->used) {
         char msg[300];
@@ -153,8 +171,17 @@ hl_status hl_rdom_where(hl_rdom *r, const hl_expr *predicate) {
     } else {
         ir_retain(combined);
     }
+    /* The RDom's own RVars in its predicate are plain names: a reference back to the RDom
+     * would be a cycle (lowering finds RVars by name). */
+    detach_job job = {r, combined, NULL};
+    hl_ctx ctx;
+    ctx_init(&ctx, 1);
+    int status = ctx.arena ? ctx_pcall(&ctx, detach_protected, &job) : HL_ERROR_NOMEM;
+    ctx_close(&ctx);
+    hl_expr_release(combined);
+    if (status != HL_OK || !job.result) return fail(HL_ERROR_NOMEM, "Out of memory");
     ir_release(r->predicate);
-    r->predicate = combined;
+    r->predicate = job.result;
     func_bump_generation();
     return HL_OK;
 }

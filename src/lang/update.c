@@ -230,6 +230,12 @@ hl_status hl_func_define_update(hl_func *f, int nargs, hl_expr *const *args, int
     return HL_OK;
 }
 
+void func_replace_update(hl_func *f, int stage) {
+    free_update(&f->updates[stage - 1]);
+    f->updates[stage - 1] = f->updates[--f->nupdates];
+    func_bump_generation();
+}
+
 int hl_func_num_updates(const hl_func *f) { return f->nupdates; }
 
 const hl_expr *hl_func_update_arg(const hl_func *f, int stage, int i) {

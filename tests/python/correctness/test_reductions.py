@@ -1408,7 +1408,6 @@ def test_lesson_18_manual_factorization():
     assert_exact(np.array(histogram.realize([8])), lesson_18_expected(data))
 
 
-@halide_c_not_yet('rfactor')
 def test_lesson_18_rfactor_parallel_rows():
     data, inp = lesson_18_input()
     histogram = hl.Func("hist_rfactor_par")
@@ -1422,7 +1421,6 @@ def test_lesson_18_rfactor_parallel_rows():
     assert_exact(np.array(histogram.realize([8])), lesson_18_expected(data))
 
 
-@halide_c_not_yet('rfactor')
 def test_lesson_18_rfactor_vectorized_columns():
     data, inp = lesson_18_input()
     u = hl.Var("u")
@@ -1437,7 +1435,6 @@ def test_lesson_18_rfactor_vectorized_columns():
     assert_exact(np.array(histogram.realize([8])), lesson_18_expected(data))
 
 
-@halide_c_not_yet('rfactor')
 def test_lesson_18_rfactor_tiles():
     data, inp = lesson_18_input()
     u, v = hl.Var("u"), hl.Var("v")
