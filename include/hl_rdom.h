@@ -49,6 +49,10 @@ hl_status hl_func_specialize_fail(hl_func *f, const char *message);
 hl_status hl_func_schedule_specialization(hl_func *f, int index, const hl_schedule_directive *d);
 /* Allows parallel or vectorized loops over RVars of a stage (the user promises no race). */
 hl_status hl_func_allow_race_conditions(hl_func *f, int stage);
+/* Stage.atomic(): the update's read-modify-write of each value is one atomic operation, so
+ * its RVars may run in parallel or vectorized; the update must be associative (checked when
+ * lowering) unless override_associativity_test. */
+hl_status hl_func_atomic(hl_func *f, int stage, int override_associativity_test);
 
 /* Stage.rfactor: factors the associative update `stage` (1-based) of f through a new Func
  * (*out, a new reference) whose extra pure dimensions vars[i] stand for the RVars named

@@ -270,13 +270,16 @@ static PyObject *stage_allow_race(PyObject *self, PyObject *u) {
     return Py_NewRef(self);
 }
 
+/* atomic(override_associativity_test=False) -> Stage */
 static PyObject *stage_atomic(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
     py_stage_object *o = (py_stage_object *)self;
-    PyErr_Format(py_state_of(self)->HalideError,
-                 "%s.update(%d).atomic(): atomic updates are not supported yet; use "
-                 "allow_race_conditions() only when iterations never write the same point",
-                 hl_func_name(o->func), o->stage - 1);
-    return NULL;
+    static char *kwlist[] = {"override_associativity_test", NULL};
+    int override = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p:atomic", kwlist, &override)) return NULL;
+    hl_status s = hl_func_atomic(o->func, o->stage, override);
+    if (s != HL_OK) return py_raise_status(st, s);
+    return Py_NewRef(self);
 }
 
 /* The name of a Var or RVar argument (new reference to a str kept in `keep`), or NULL. */
@@ -370,7 +373,8 @@ static PyMethodDef stage_methods[] = {
     {"unroll", KW py_func_unroll, METH_VARARGS | METH_KEYWORDS, NULL},
     {"tile", KW py_func_tile, METH_VARARGS | METH_KEYWORDS, NULL},
     {"allow_race_conditions", stage_allow_race, METH_NOARGS, "Allow parallel/vectorized RVar loops."},
-    {"atomic", (PyCFunction)(void (*)(void))stage_atomic, METH_VARARGS | METH_KEYWORDS, "Atomic updates: not supported yet (raises)."},
+    {"atomic", (PyCFunction)(void (*)(void))stage_atomic, METH_VARARGS | METH_KEYWORDS, "atomic(override_associativity_test=False): each update is one atomic read-modify-write, so RVars may "
+     "run in parallel or vectorized."},
     {"rfactor", KW stage_rfactor, METH_VARARGS | METH_KEYWORDS,
      "rfactor(preserved) or rfactor(r, v): factor this associative update through a new Func whose pure "
      "dimensions include the preserved RVars (as the given Vars); returns that Func."},

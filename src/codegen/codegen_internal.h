@@ -3,7 +3,7 @@
  * The code generator is split by concern: codegen_llvm.c (module, function prologue and
  * argv wrapper, target machine, optimisation, the scope and the small LLVM helpers
  * below), codegen_expr.c (expression nodes), codegen_call.c (intrinsics, math and extern
- * calls), codegen_stmt.c (statement nodes), codegen_parallel.c (parallel loops outlined
+ * calls), codegen_stmt.c (statement nodes), codegen_atomic.c (atomic() stores), codegen_parallel.c (parallel loops outlined
  * into tasks for halide_do_par_for), and one cg_target_ops table per target family
  * (codegen_x86.c, codegen_arm.c). Every file works on one cg_state, made per compile by
  * cg_compile_module and living in the compile's arena; there is no global state.
@@ -102,6 +102,10 @@ LLVMValueRef cg_call(cg_state *cg, const ir_node *call);
 
 /* ---- codegen_stmt.c ------------------------------------------------------------------- */
 void cg_stmt(cg_state *cg, const ir_node *s);
+
+/* ---- codegen_atomic.c ----------------------------------------------------------------- */
+/* A Store marked atomic (op set): an atomic read-modify-write per lane. */
+void cg_atomic_store(cg_state *cg, const ir_node *s);
 
 /* ---- codegen_parallel.c --------------------------------------------------------------- */
 /* A For with op IR_FOR_PARALLEL: outlines the body into a task and calls halide_do_par_for;

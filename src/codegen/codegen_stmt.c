@@ -37,6 +37,10 @@ static void tagged_store(cg_state *cg, LLVMValueRef v, LLVMValueRef addr, unsign
 }
 
 static void store(cg_state *cg, const ir_node *s) {
+    if (s->op) {
+        cg_atomic_store(cg, s);
+        return;
+    }
     const ir_node *value = s->kids[0], *index = s->kids[1], *pred = s->kids[2];
     hl_type t = value->type;
     LLVMValueRef v = cg_expr(cg, value);

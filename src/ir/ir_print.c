@@ -235,7 +235,7 @@ static void print_stmt(strbuf *out, const ir_node *n) {
             strbuf_append(out, " if ");
             ir_print(out, n->kids[2]);
         }
-        strbuf_append(out, "\n");
+        strbuf_append(out, n->op ? " (atomic)\n" : "\n");
         break;
     case IR_Provide:
         indent(out);

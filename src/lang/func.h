@@ -46,6 +46,7 @@ typedef struct func_bound {
 
 typedef struct func_schedule {
     int allow_race;       /* parallel/vectorized RVars allowed (allow_race_conditions, atomic) */
+    int atomic;           /* atomic(): 1, or 2 with override_associativity_test */
     func_level compute, store;
     int ndims;
     func_dim *dims;
@@ -116,6 +117,10 @@ typedef struct func_specialization {
 
 /* Frees every specialization of f (schedule.c). */
 void func_free_specializations(hl_func *f);
+/* For an atomic() update stage: raises unless each value is f(args) op e with op
+ * associative and e free of f (override: only that no value reads another value of f), so
+ * that one atomic read-modify-write per value gives the serial result (rfactor.c). */
+void func_check_atomic(hl_ctx *ctx, const hl_func *f, int stage, bool override);
 /* Replaces update `stage` (1-based) by the last update, which it removes (rfactor.c). */
 void func_replace_update(hl_func *f, int stage);
 /* Frees every update of f (update.c). */

@@ -19,6 +19,9 @@
  * f's pure domain is correct because the intermediate holds the identity wherever the
  * update wrote nothing.
  *
+ * The same analysis decides whether Stage.atomic() may apply (func_check_atomic): with it
+ * one atomic read-modify-write per value (codegen_atomic.c) gives the serial result.
+ *
  * Assumes: the Func and its update are well formed (update.c validated them). Guarantees:
  * on success f's stage is replaced by the merge (its schedule reset) and the new Func is
  * returned; on failure f is unchanged and the error names the Func, the stage and the cause.
@@ -148,6 +151,45 @@ static ir_node *identity(hl_ctx *ctx, ir_kind op, hl_type t) {
     if (ir_is_float(t)) return ir_float_imm(ctx, t, is_min ? INFINITY : -INFINITY);
     if (ir_is_uint(t)) return ir_uint_imm(ctx, t, is_min ? ir_type_umax(t) : 0);
     return ir_int_imm(ctx, t, is_min ? ir_type_imax(t) : ir_type_imin(t));
+}
+
+typedef struct other_reads {
+    const hl_func *f;
+    const func_update *u;
+    int k;
+    bool found;
+} other_reads;
+
+static void other_reads_visit(ir_visitor *v, const ir_node *n) {
+    other_reads *o = v->state;
+    if (n->kind == IR_Call && n->op == IR_CALL_HALIDE && n->ref == o->f && !is_self_value(n, o->f, o->u, o->k))
+        o->found = true;
+    ir_visit_kids(v, n);
+}
+
+void func_check_atomic(hl_ctx *ctx, const hl_func *f, int stage, bool override) {
+    const func_update *u = &f->updates[stage - 1];
+    for (int k = 0; k < u->nvalues; k++) {
+        ir_kind op;
+        ir_node *rest;
+        if (override) {
+            /* Each value may use its own old value only: one atomic operation per value. */
+            other_reads o = {f, u, k, false};
+            ir_visitor v = {ctx, other_reads_visit, &o};
+            ir_visit(&v, u->values[k]);
+            user_assert(ctx, !o.found,
+                        "atomic() on %s.update(%d): value %d reads a value of %s other than its own old "
+                        "value; halide-c makes one atomic operation per value (a lock over a whole Tuple "
+                        "is not supported yet)",
+                        f->name, stage - 1, k, f->name);
+            continue;
+        }
+        user_assert(ctx, associative_form(ctx, f, u, k, &op, &rest),
+                    "Failed to call atomic() on %s.update(%d) since it can't prove associativity or "
+                    "commutativity of the operator (halide-c proves f(args) = f(args) op e with op one of "
+                    "+, *, min, max, &&, ||, each value of a Tuple on its own)",
+                    f->name, stage - 1);
+    }
 }
 
 /* ---- The transformation ------------------------------------------------------------------------- */

@@ -67,6 +67,7 @@ static int schedule_copy(func_schedule *dst, const func_schedule *src) {
     int ok = 1;
     memset(dst, 0, sizeof *dst);
     dst->allow_race = src->allow_race;
+    dst->atomic = src->atomic;
     dst->compute.kind = src->compute.kind;
     dst->compute.func = dup_or_null(src->compute.func, &ok);
     dst->compute.var = dup_or_null(src->compute.var, &ok);

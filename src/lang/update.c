@@ -255,6 +255,32 @@ hl_status hl_func_allow_race_conditions(hl_func *f, int stage) {
     return HL_OK;
 }
 
+typedef struct atomic_check {
+    hl_func *f;
+    int stage, override;
+} atomic_check;
+
+static void check_atomic_protected(hl_ctx *ctx, void *ud) {
+    atomic_check *c = ud;
+    func_check_atomic(ctx, c->f, c->stage, c->override);
+}
+
+hl_status hl_func_atomic(hl_func *f, int stage, int override_associativity_test) {
+    if (stage < 1 || stage > f->nupdates) return fail(HL_ERROR_USER, "atomic() applies to update definitions only");
+    atomic_check c = {f, stage, override_associativity_test};
+    hl_ctx ctx;
+    ctx_init(&ctx, 1);
+    if (!ctx.arena) return fail(HL_ERROR_NOMEM, "Out of memory");
+    int status = ctx_pcall(&ctx, check_atomic_protected, &c);
+    ctx_close(&ctx);
+    if (status != HL_OK) return (hl_status)status;
+    func_schedule *s = &f->updates[stage - 1].sched;
+    s->allow_race = 1;
+    s->atomic = override_associativity_test ? 2 : 1;
+    func_bump_generation();
+    return HL_OK;
+}
+
 /* ---- Inline reductions --------------------------------------------------------------------- */
 
 typedef struct reduction_scan {

@@ -175,6 +175,7 @@ static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage, co
         coords[i] = stage ? ir_substitute_many(ctx, lf->update_args[stage - 1][i], nnames, names, vars)
                           : vars[i];
     ir_node *body = ir_provide(ctx, f->name, (void *)f, f->nvalues, values, f->nargs, coords);
+    if (stage && sched->atomic) body->op2 = 1; /* checked by atomic(): one atomic RMW per value */
     if (stage && lf->update_predicates[stage - 1])
         body = ir_if(ctx, ir_substitute_many(ctx, lf->update_predicates[stage - 1], nnames, names, vars), body,
                      NULL);

@@ -93,7 +93,9 @@ static ir_node *flatten(ir_mutator *m, ir_node *n) {
             ir_node *value = n->kids[v];
             if (ir_is_bool(value->type)) value = ir_cast(ctx, ir_uint(8), value);
             ir_node *index = flat_index(ctx, buffer, nargs, n->kids + nvalues);
-            stores = ir_block(ctx, stores, ir_store(ctx, buffer, value, index, NULL, IR_REF_NONE, NULL));
+            ir_node *store = ir_store(ctx, buffer, value, index, NULL, IR_REF_NONE, NULL);
+            store->op = n->op2; /* atomic */
+            stores = ir_block(ctx, stores, store);
         }
         return stores;
     }

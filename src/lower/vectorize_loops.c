@@ -516,6 +516,8 @@ static ir_node *widen_store(vectorizer *vz, ir_node *s) {
     }
     bool any = widened(value, vw) || widened(index, iw) || (pred && widened(pred, pw)) || vz->pred;
     if (!any) {
+        /* An atomic update the vector loop does not change still happens once per lane. */
+        if (s->op) return scalarize(vz, s);
         if (vw == value && iw == index && pw == pred) return s;
         return ir_store(ctx, s->name, vw, iw, pw, (ir_ref_kind)s->ref_kind, s->ref);
     }
@@ -527,7 +529,9 @@ static ir_node *widen_store(vectorizer *vz, ir_node *s) {
         ir_node *p = spread(vz, vz->pred, 1, K);
         pw = pw ? ir_binary(ctx, IR_And, pw, p) : p;
     }
-    return ir_store(ctx, s->name, vw, iw, pw, (ir_ref_kind)s->ref_kind, s->ref);
+    ir_node *st = ir_store(ctx, s->name, vw, iw, pw, (ir_ref_kind)s->ref_kind, s->ref);
+    st->op = s->op; /* atomic: codegen updates lane by lane */
+    return st;
 }
 
 /* Evaluate and AssertStmt: an assertion or evaluation that varies is scalarized. */

@@ -344,8 +344,7 @@ def test_recursive_fibonacci_scan():
 
 
 HIST_SCHEDULES = ["default", "vectorize_init", "reorder_rvars", "split_rvar", "unroll_rvar", "compute_root",
-                  pytest.param("atomic_parallel", marks=halide_c_not_yet("atomic()")),
-                  pytest.param("atomic_vectorize", marks=halide_c_not_yet("atomic()"))]
+                  "atomic_parallel", "atomic_vectorize"]
 
 
 @pytest.mark.parametrize("schedule", HIST_SCHEDULES)
@@ -1013,7 +1012,6 @@ def test_provably_race_free_rvar_may_be_parallel(lhs):
     assert_exact(np.array(f.realize([24])), expected)
 
 
-@halide_c_not_yet('atomic()')
 def test_atomic_sum_parallel_over_rvar():
     a = rng_ints(19, (64,), 0, 100, np.int32)
     buf = to_buffer(a)
