@@ -23,6 +23,7 @@ typedef enum hl_output_kind {
     HL_OUTPUT_PYTHON_EXTENSION = 11,
     HL_OUTPUT_STATIC_LIBRARY = 15,
     HL_OUTPUT_STMT = 16,
+    HL_OUTPUT_STMT_HTML = 18,
 } hl_output_kind;
 
 typedef struct hl_aot_file {
@@ -42,6 +43,10 @@ hl_status hl_compile_to(int noutputs, hl_func *const *outputs, int nfiles, const
  * with hl_free_arguments. */
 hl_status hl_infer_arguments(int noutputs, hl_func *const *outputs, int *n, hl_param ***out);
 void hl_free_arguments(int n, hl_param **args);
+
+/* A lowered statement's text as a standalone HTML page (StmtOutputFormat.HTML); caller
+ * frees with hl_string_free; NULL when out of memory. */
+char *hl_stmt_html(const char *stmt_text, const char *title);
 
 /* The runtime alone for target t as an object (kind HL_OUTPUT_OBJECT) or static library. */
 hl_status hl_compile_standalone_runtime(const char *path, int kind, const hl_target *t);

@@ -21,7 +21,8 @@ and is run with a C++ generator's command line:
                 shares (-o out/f.o -e o,h writes out/f.o and out/f.h)
     -n NAME     the base name of the files in a -o directory
     -e LIST     what to write, comma separated: o, h, a, s, bc, ll, stmt (or Halide's names
-                object, c_header, static_library, assembly, bitcode, llvm_assembly, stmt);
+                object, c_header, static_library, assembly, bitcode, llvm_assembly, stmt,
+                stmt_html);
                 default o,h
     -h          this help, with the script's parameters
     target=T    the target string (default host); NAME=VALUE sets a parameter
@@ -52,6 +53,7 @@ _EMITS = {
     "ll": (hl.OutputFileType.llvm_assembly, ".ll"),
     "llvm_assembly": (hl.OutputFileType.llvm_assembly, ".ll"),
     "stmt": (hl.OutputFileType.stmt, ".stmt"),
+    "stmt_html": (hl.OutputFileType.stmt_html, ".stmt.html"),
     "c": (hl.OutputFileType.c_source, ".halide_generated.cpp"),
     "c_source": (hl.OutputFileType.c_source, ".halide_generated.cpp"),
     "py.c": (hl.OutputFileType.python_extension, ".py.c"),

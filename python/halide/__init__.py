@@ -12,7 +12,7 @@ from ._halide import HalideError, Type
 from . import boundary_conditions as BoundaryConditions  # noqa: E402
 from . import aot as _aot  # noqa: E402
 from .aot import (  # noqa: E402,F401
-    Argument, ArgumentKind, OutputFileType, TargetArch, TargetFeature, TargetOS, TargetProcessorTune,
+    Argument, ArgumentKind, OutputFileType, StmtOutputFormat, TargetArch, TargetFeature, TargetOS, TargetProcessorTune,
     compile_standalone_runtime,
 )
 

@@ -47,6 +47,13 @@ class OutputFileType(_enum.IntEnum):
     device_code = 20
 
 
+class StmtOutputFormat(_enum.IntEnum):
+    """compile_to_lowered_stmt's formats."""
+
+    Text = 0
+    HTML = 1
+
+
 class ArgumentKind(_enum.IntEnum):
     InputScalar = 0
     InputBuffer = 1
@@ -81,6 +88,7 @@ _SUFFIXES = {
     OutputFileType.python_extension: ".py.c",  # plain C (the reference writes C++: .py.cpp)
     OutputFileType.static_library: ".a",
     OutputFileType.stmt: ".stmt",
+    OutputFileType.stmt_html: ".stmt.html",
 }
 
 

@@ -541,7 +541,7 @@ static PyObject *func_compile_to_lowered_stmt(PyObject *self, PyObject *args, Py
     char *text;
     hl_status s = hl_func_lowered_stmt(func_of(self), &text);
     if (s != HL_OK) return py_raise_status(st, s);
-    return py_write_text(filename, text);
+    return py_write_stmt(filename, text, fmt, hl_func_name(func_of(self)));
 }
 
 /* ---- Wrappers ---------------------------------------------------------------------------- */
@@ -580,6 +580,26 @@ static PyObject *wrapper_of(PyObject *self, PyObject *args, bool clone) {
 
 static PyObject *func_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, false); }
 static PyObject *func_clone_in(PyObject *self, PyObject *args) { return wrapper_of(self, args, true); }
+
+PyObject *py_write_stmt(const char *filename, char *text, PyObject *fmt, const char *title) {
+    long f = fmt && fmt != Py_None ? PyLong_AsLong(fmt) : 0;
+    if (f == -1 && PyErr_Occurred()) {
+        hl_string_free(text);
+        return NULL;
+    }
+    if (f != 0 && f != 1) {
+        hl_string_free(text);
+        PyErr_Format(PyExc_ValueError, "compile_to_lowered_stmt: fmt must be StmtOutputFormat.Text or .HTML");
+        return NULL;
+    }
+    if (f == 1) {
+        char *html = hl_stmt_html(text, title);
+        hl_string_free(text);
+        if (!html) return PyErr_NoMemory();
+        text = html;
+    }
+    return py_write_text(filename, text);
+}
 
 PyObject *py_write_text(const char *filename, char *text) {
     FILE *fp = fopen(filename, "w");

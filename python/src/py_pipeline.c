@@ -146,7 +146,7 @@ static PyObject *pipeline_compile_to_lowered_stmt(PyObject *self, PyObject *args
     char *text;
     hl_status s = hl_pipeline_lowered_stmt(self_of(self)->pipeline, &text);
     if (s != HL_OK) return py_raise_status(st, s);
-    return py_write_text(filename, text);
+    return py_write_stmt(filename, text, fmt, "pipeline");
 }
 
 static PyObject *pipeline_outputs(PyObject *self, PyObject *unused) {

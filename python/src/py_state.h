@@ -103,6 +103,9 @@ PyObject *py_stage_wrap(py_state *st, hl_func *f, int stage);
 
 /* Writes text (an hl_ string, freed here) to filename; None, or NULL with OSError. */
 PyObject *py_write_text(const char *filename, char *text);
+/* Writes a lowered statement as text or, when fmt is StmtOutputFormat.HTML (1), as an HTML
+ * page titled `title`; takes text (hl_string_free). */
+PyObject *py_write_stmt(const char *filename, char *text, PyObject *fmt, const char *title);
 
 /* What realize() runs: a Func or a Pipeline, its outputs, and how to compile and run it. */
 typedef struct py_realize_target {

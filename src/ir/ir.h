@@ -369,6 +369,9 @@ typedef struct strbuf strbuf;
 void ir_print(strbuf *out, const ir_node *n);
 /* Heap string (hl_free) of n, or NULL when out of memory. For debugging and tests. */
 char *ir_to_string(const ir_node *n);
+/* A statement's text (ir_to_string) as a standalone HTML page with foldable blocks
+ * (ir_html.c); heap string, NULL when out of memory. */
+char *ir_text_to_html(const char *text, const char *title);
 /* Text of n in the context's memory (arena), for error messages; raises when out of memory. */
 const char *ir_ctx_string(hl_ctx *ctx, const ir_node *n);
 /* From gdb: prints n to stderr. */

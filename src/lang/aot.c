@@ -3,7 +3,8 @@
  * A compile here is one protected call: lower the pipeline with the caller's argument
  * list and target (lower_state.explicit_args), then hand the statement to the writers
  * (codegen_aot.c for LLVM-made files, codegen_header.c for the header, codegen_pyext.c for
- * the Python extension source; the lowered statement's text is written here). Everything
+ * the Python extension source; the lowered statement's text, plain or as HTML (ir_html.c),
+ * is written here). Everything
  * is checked before anything is written: the output kinds, the function name, the target
  * (a target halide-c cannot generate code for is a clear user error naming what it can do).
  *
@@ -43,8 +44,13 @@ static ir_node *drop_asserts(ir_mutator *m, ir_node *n) {
     return ir_is_stmt(n) ? ir_mutate_kids(m, n) : n;
 }
 
-static void write_text(hl_ctx *ctx, const char *path, const ir_node *s) {
+static void write_text(hl_ctx *ctx, const char *path, const ir_node *s, const char *html_title) {
     char *text = ir_to_string(s);
+    if (text && html_title) {
+        char *html = ir_text_to_html(text, html_title);
+        hl_free(text);
+        text = html;
+    }
     if (!text) ctx_raise(ctx, HL_ERROR_NOMEM, "Out of memory");
     FILE *fp = fopen(path, "w");
     bool failed = !fp;
@@ -83,7 +89,8 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
     for (int o = 0; o < job->noutputs; o++) nvalues += job->outputs[o]->nvalues;
     cg_aot_function fn = {job->fn_name, ls.nargs, ls.args, nvalues, s};
     for (int i = 0; i < job->nfiles; i++) {
-        if (job->files[i].kind == HL_OUTPUT_STMT) write_text(ctx, job->files[i].path, s);
+        if (job->files[i].kind == HL_OUTPUT_STMT) write_text(ctx, job->files[i].path, s, NULL);
+        if (job->files[i].kind == HL_OUTPUT_STMT_HTML) write_text(ctx, job->files[i].path, s, job->fn_name);
         if (job->files[i].kind == HL_OUTPUT_C_HEADER) cg_write_header(ctx, job->files[i].path, &job->target, &fn);
         if (job->files[i].kind == HL_OUTPUT_PYTHON_EXTENSION)
             cg_write_pyext(ctx, job->files[i].path, &job->target, &fn);
@@ -130,6 +137,7 @@ static const char *unsupported_kind(int kind) {
     case HL_OUTPUT_PYTHON_EXTENSION:
     case HL_OUTPUT_STATIC_LIBRARY:
     case HL_OUTPUT_STMT:
+    case HL_OUTPUT_STMT_HTML:
         return NULL;
     case HL_OUTPUT_C_SOURCE:
         return "c_source (compile_to_c)";
@@ -181,6 +189,10 @@ hl_status hl_compile_to(int noutputs, hl_func *const *outputs, int nfiles, const
     hl_status status = check_target(t, &job.target);
     if (status != HL_OK) return status;
     return run(&job);
+}
+
+char *hl_stmt_html(const char *stmt_text, const char *title) {
+    return stmt_text ? ir_text_to_html(stmt_text, title) : NULL;
 }
 
 static int argument_order(const void *a, const void *b) {

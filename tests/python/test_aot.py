@@ -735,3 +735,81 @@ def test_pygen_help(tmp_path):
     r = pygen_run(tmp_path, "-h", script=PARAMS_SCRIPT)
     assert r.returncode == 0
     assert "usage:" in r.stdout and "-e LIST" in r.stdout and "use_parallel_sched=<bool>" in r.stdout
+
+
+# ---- HTML statements ------------------------------------------------------------------------------
+
+
+def html_structure(page):
+    """(text lines, tags left unclosed, mismatched closes) of a generated page."""
+    import html.parser
+
+    class Parser(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.bad, self.lines, self.current, self.in_stmt = [], 0, [], "", False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "meta":
+                return
+            self.stack.append(tag)
+            if dict(attrs).get("id") == "stmt":
+                self.in_stmt = True
+            if tag in ("div", "summary") and self.current:
+                self.lines.append(self.current)
+                self.current = ""
+
+        def handle_endtag(self, tag):
+            if not self.stack or self.stack[-1] != tag:
+                self.bad += 1
+            else:
+                self.stack.pop()
+            if tag in ("div", "summary") and self.current:
+                self.lines.append(self.current)
+                self.current = ""
+
+        def handle_data(self, data):
+            if self.in_stmt and "script" not in self.stack:
+                self.current += data
+
+    p = Parser()
+    p.feed(page)
+    return [line.strip() for line in p.lines if line.strip()], p.stack, p.bad
+
+
+def test_stmt_html_outputs(tmp_path):
+    f, inp, amount = simple_pipeline("html")
+    g = hl.Func("html_consumer")
+    x, y = hl.Var("x"), hl.Var("y")
+    g[x, y] = hl.select((x < 3) & (y > 1), f[x, y], f[x + 1, y])  # "<", ">" and "&&" to escape
+    f.compute_at(g, y).vectorize(x, 8)
+    g.parallel(y)
+    g.compile_to({hl.OutputFileType.stmt: tmp_path / "g.stmt", hl.OutputFileType.stmt_html: tmp_path / "g.html"},
+                 [inp, amount], "g_fn")
+    page = (tmp_path / "g.html").read_text()
+    lines, unclosed, bad = html_structure(page)
+    assert page.startswith("<!DOCTYPE html>") and "<title>g_fn</title>" in page
+    assert not unclosed and not bad
+    assert "<details open>" in page and "http" not in page  # foldable, and no external resources
+    text_lines = [line.strip() for line in (tmp_path / "g.stmt").read_text().splitlines() if line.strip()]
+    assert lines == text_lines  # the same statement, line for line, once unescaped
+    assert "&lt;" in page and "&amp;&amp;" in page
+    # compile_to_lowered_stmt with fmt=HTML, on a Func and on a Pipeline.
+    g.compile_to_lowered_stmt(str(tmp_path / "l.html"), [inp, amount], hl.StmtOutputFormat.HTML)
+    hl.Pipeline([g]).compile_to_lowered_stmt(str(tmp_path / "p.html"), [inp, amount], fmt=hl.StmtOutputFormat.HTML)
+    g.compile_to_lowered_stmt(str(tmp_path / "l.stmt"), [inp, amount], hl.StmtOutputFormat.Text)
+    for name in ("l.html", "p.html"):
+        _, unclosed, bad = html_structure((tmp_path / name).read_text())
+        assert not unclosed and not bad
+    assert not (tmp_path / "l.stmt").read_text().startswith("<")
+    with pytest.raises(ValueError):
+        g.compile_to_lowered_stmt(str(tmp_path / "bad.html"), [], 7)
+    assert [m.name for m in hl.StmtOutputFormat] == ["Text", "HTML"]
+
+
+def test_pygen_emits_stmt_html(tmp_path):
+    r = pygen_run(tmp_path, "-g", "dilate3x3", "-o", "out", "-e", "stmt_html", "target=host")
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "out" / "dilate3x3.stmt.html").read_text()
+    _, unclosed, bad = html_structure(page)
+    assert not unclosed and not bad and "dilate3x3" in page
