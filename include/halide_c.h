@@ -33,6 +33,12 @@ typedef enum hl_status {
 const char *hl_last_error(void);
 void hl_string_free(char *s);
 
+/* Where the JIT's halide_print output (print(), print_when(), trace events) goes: the
+ * handler, called from any thread running a pipeline, or stderr when NULL. Process-wide;
+ * the Python module installs one that writes to sys.stdout, as Halide's bindings do. */
+typedef void (*hl_print_handler)(const char *msg);
+void hl_set_print_handler(hl_print_handler handler);
+
 /* Test hook: make the nth allocation from now fail (n <= 0 turns it off), and count them. */
 void hl_alloc_fail_at(long n);
 long hl_alloc_count(void);

@@ -37,6 +37,35 @@ struct halide_type_t {
 
 struct halide_device_interface_t;
 
+/* Tracing (Func.trace_loads/stores/realizations, the trace_* target features): generated
+ * code reports each event to halide_trace, which a program may replace; the default
+ * prints one line per event through halide_print and returns a fresh id. */
+typedef enum halide_trace_event_code_t {
+    halide_trace_load = 0,
+    halide_trace_store = 1,
+    halide_trace_begin_realization = 2,
+    halide_trace_end_realization = 3,
+    halide_trace_produce = 4,
+    halide_trace_end_produce = 5,
+    halide_trace_consume = 6,
+    halide_trace_end_consume = 7,
+    halide_trace_begin_pipeline = 8,
+    halide_trace_end_pipeline = 9,
+    halide_trace_tag = 10,
+} halide_trace_event_code_t;
+
+struct halide_trace_event_t {
+    const char *func;     /* the Func (or pipeline) name */
+    void *value;          /* loads and stores: the value, of `type` */
+    int32_t *coordinates; /* loads/stores: the point; realization events: min, extent pairs */
+    const char *trace_tag; /* tag events: the tag text */
+    struct halide_type_t type;
+    enum halide_trace_event_code_t event;
+    int32_t parent_id;
+    int32_t value_index;
+    int32_t dimensions;   /* number of coordinates */
+};
+
 typedef struct halide_dimension_t {
     int32_t min, extent, stride;
     uint32_t flags;

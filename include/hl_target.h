@@ -66,6 +66,7 @@ enum {
     HL_FEATURE_TRACE_LOADS = 47,
     HL_FEATURE_TRACE_STORES = 48,
     HL_FEATURE_TRACE_REALIZATIONS = 49,
+    HL_FEATURE_TRACE_PIPELINE = 50,
     HL_FEATURE_SVE = 68,
     HL_FEATURE_SVE2 = 69,
     HL_FEATURE_ARM_DOT_PROD = 71,
@@ -125,6 +126,10 @@ const hl_target_name *hl_target_processor_names(void);
  * pipeline with such a Func is an error unless the target has hvx, and offload itself is
  * not supported yet). */
 hl_status hl_func_hexagon(hl_func *f);
+/* Func.trace_loads(), trace_stores(), trace_realizations(): events of this Func go to
+ * halide_trace (the default prints them) in every pipeline that uses it. */
+typedef enum hl_trace_kind { HL_TRACE_LOADS = 1, HL_TRACE_STORES = 2, HL_TRACE_REALIZATIONS = 4 } hl_trace_kind;
+hl_status hl_func_trace(hl_func *f, int kinds);
 int hl_func_is_hexagon(const hl_func *f);
 
 #endif

@@ -544,6 +544,20 @@ static PyObject *func_compile_to_lowered_stmt(PyObject *self, PyObject *args, Py
     return py_write_stmt(filename, text, fmt, hl_func_name(func_of(self)));
 }
 
+/* ---- Tracing --------------------------------------------------------------------------------- */
+
+static PyObject *func_trace(PyObject *self, int kinds) {
+    hl_status s = hl_func_trace(func_of(self), kinds);
+    if (s != HL_OK) return py_raise_status(py_state_of(self), s);
+    return Py_NewRef(self);
+}
+
+static PyObject *func_trace_loads(PyObject *self, PyObject *u) { return func_trace(self, HL_TRACE_LOADS); }
+static PyObject *func_trace_stores(PyObject *self, PyObject *u) { return func_trace(self, HL_TRACE_STORES); }
+static PyObject *func_trace_realizations(PyObject *self, PyObject *u) {
+    return func_trace(self, HL_TRACE_REALIZATIONS);
+}
+
 /* ---- Wrappers ---------------------------------------------------------------------------- */
 
 /* A new Func object for f (steals the reference). */
@@ -814,6 +828,10 @@ static PyMethodDef func_methods[] = {
      "realize(sizes or buffers, target=None): compute the Func over a region."},
     {"compile_jit", KW func_compile_jit, METH_VARARGS | METH_KEYWORDS,
      "Compile the pipeline for the JIT now (realize does it when needed)."},
+    {"trace_loads", func_trace_loads, METH_NOARGS, "Print (halide_trace) every load of this Func."},
+    {"trace_stores", func_trace_stores, METH_NOARGS, "Print (halide_trace) every store to this Func."},
+    {"trace_realizations", func_trace_realizations, METH_NOARGS,
+     "Print (halide_trace) the realizations, productions and consumptions of this Func."},
     {"compile_to_lowered_stmt", KW func_compile_to_lowered_stmt, METH_VARARGS | METH_KEYWORDS,
      "Write the lowered statement as text."},
     {"name", func_name, METH_NOARGS, NULL},

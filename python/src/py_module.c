@@ -26,6 +26,20 @@ PyObject *py_raise_status(py_state *st, hl_status status) {
     return NULL;
 }
 
+/* halide_print of JIT pipelines (print(), print_when(), tracing) goes to sys.stdout, as in
+ * Halide's bindings; pipelines run with the GIL released, so any thread may take it here. */
+static void print_to_sys_stdout(const char *msg) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *out = PySys_GetObject("stdout"); /* borrowed */
+    PyObject *r = out && out != Py_None ? PyObject_CallMethod(out, "write", "s", msg) : NULL;
+    if (!r) {
+        PyErr_Clear();
+        fputs(msg, stderr);
+    }
+    Py_XDECREF(r);
+    PyGILState_Release(g);
+}
+
 static int module_exec(PyObject *module) {
     py_state *st = py_state_of_module(module);
     st->HalideError = PyErr_NewExceptionWithDoc(
@@ -46,6 +60,7 @@ static int module_exec(PyObject *module) {
     if (py_rdom_init(module, st) < 0) return -1;
     if (py_func_ref_init(module, st) < 0) return -1;
     if (py_target_init(module, st) < 0 || py_aot_init(module, st) < 0) return -1;
+    hl_set_print_handler(print_to_sys_stdout);
     return 0;
 }
 

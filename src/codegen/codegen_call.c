@@ -12,7 +12,8 @@
  * arithmetic right shift). abs/absd of signed values give the unsigned result without
  * overflow. Buffer field intrinsics read and write halide_buffer_t with Halide's layout.
  * popcount/count_leading_zeros/count_trailing_zeros are LLVM's ctpop/ctlz/cttz (a zero
- * input gives the bit width); print calls rt_print_values; undef is a user error here.
+ * input gives the bit width); print calls rt_print_values, trace rt_trace; undef is a user
+ * error here.
  */
 #include "codegen_internal.h"
 #include "util/check.h"
@@ -174,6 +175,51 @@ static LLVMValueRef print_values(cg_state *cg, const ir_node *call) {
     return cg_call_c(cg, "rt_print_values", cg->i32, args, 5, false);
 }
 
+/* trace: the event's parts go to rt_trace (runtime/trace.c); the result is the traced value. */
+static LLVMValueRef trace_event(cg_state *cg, const ir_node *call) {
+    LLVMBuilderRef B = cg->builder;
+    internal_assert(cg->ctx, call->nkids >= 4, "trace takes at least 4 arguments");
+    const ir_node *value = call->kids[3];
+    /* A vector event (a vectorized access): each coordinate is a vector of every lane, and
+     * the coordinates array holds them dimension by dimension, lanes innermost. */
+    int lanes = value->kind == IR_StringImm ? 1 : value->type.lanes, dims = call->nkids - 4, n = dims * lanes;
+    LLVMTypeRef coords_ty = LLVMArrayType2(cg->i32, (uint64_t)(n ? n : 1));
+    LLVMValueRef coords = cg_entry_alloca(cg, coords_ty, 4);
+    for (int i = 0; i < dims; i++) {
+        const ir_node *k = call->kids[4 + i];
+        hl_type ct = ir_with_lanes(ir_int(32), k->type.lanes);
+        LLVMValueRef c = cg_convert(cg, cg_expr(cg, k), k->type, ct);
+        for (int l = 0; l < lanes; l++) {
+            LLVMValueRef cl = k->type.lanes == 1 ? c : LLVMBuildExtractElement(B, c, LLVMConstInt(cg->i32, (unsigned)l, 0), "");
+            LLVMValueRef idx[2] = {LLVMConstInt(cg->i32, 0, 0), LLVMConstInt(cg->i32, (unsigned)(i * lanes + l), 0)};
+            LLVMBuildStore(B, cl, LLVMBuildGEP2(B, coords_ty, coords, idx, 2, ""));
+        }
+    }
+    LLVMValueRef result = NULL, value_ptr = LLVMConstNull(cg->ptr), tag = LLVMConstNull(cg->ptr);
+    uint32_t bits = 0;
+    if (value->kind == IR_StringImm) {
+        tag = cg_expr(cg, value);
+    } else {
+        result = cg_expr(cg, value);
+        LLVMValueRef stored = ir_is_bool(value->type) ? LLVMBuildZExt(B, result, cg_storage_type(cg, value->type), "")
+                                                      : result;
+        value_ptr = cg_entry_alloca(cg, LLVMTypeOf(stored), 0);
+        LLVMBuildStore(B, stored, value_ptr);
+        bits = (uint32_t)value->type.code | (uint32_t)value->type.bits << 8 | (uint32_t)lanes << 16;
+    }
+    LLVMValueRef args[9] = {cg->user_context,
+                            cg_convert(cg, cg_expr(cg, call->kids[0]), call->kids[0]->type, ir_int(32)),
+                            cg_expr(cg, call->kids[1]),
+                            cg_convert(cg, cg_expr(cg, call->kids[2]), call->kids[2]->type, ir_int(32)),
+                            LLVMConstInt(cg->i32, bits, 0),
+                            value_ptr,
+                            LLVMConstInt(cg->i32, (unsigned)n, 0),
+                            coords,
+                            tag};
+    cg_call_c(cg, "rt_trace", cg->i32, args, 9, false);
+    return result ? result : cg_const_int(cg, call->type, 0);
+}
+
 static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
     LLVMBuilderRef B = cg->builder;
     const ir_node *k0 = call->nkids > 0 ? call->kids[0] : NULL;
@@ -207,6 +253,8 @@ static LLVMValueRef intrinsic(cg_state *cg, const ir_node *call) {
         return bit_count(cg, "llvm.ctlz", cg_expr(cg, k0));
     case IR_INTRIN_COUNT_TRAILING_ZEROS:
         return bit_count(cg, "llvm.cttz", cg_expr(cg, k0));
+    case IR_INTRIN_TRACE:
+        return trace_event(cg, call);
     case IR_INTRIN_PRINT:
         return print_values(cg, call);
     case IR_INTRIN_UNDEF:

@@ -28,7 +28,7 @@ static const char *const intrinsic_names[IR_INTRIN_NUM] = {
     "_halide_buffer_get_type_code", "_halide_buffer_get_type_bits",
     "_halide_buffer_get_type_lanes", "_halide_buffer_is_bounds_query",
     "_halide_buffer_set_bounds", "promise_clamped", "popcount", "count_leading_zeros",
-    "count_trailing_zeros", "print", "undef", "random", "target_query",
+    "count_trailing_zeros", "print", "undef", "random", "target_query", "trace",
 };
 
 const char *ir_intrinsic_name(ir_intrinsic i) {

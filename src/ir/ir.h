@@ -192,8 +192,14 @@ typedef enum ir_intrinsic {
      * (int32): kids[0] an int32 ir_target_query, kids[1] its int32 argument (the enum value,
      * or the element bits). Lowering answers it for the target compiled for (func_env.c). */
     IR_INTRIN_TARGET_QUERY,
+    /* A trace event (lower/tracing.c): kids[0] the int32 halide_trace_event_code_t, kids[1]
+     * a StringImm (the Func's name), kids[2] the int32 value index, kids[3] the value of a
+     * load or store (the node's type; it is also the result), a StringImm tag prefix for a
+     * tag event, else int32 0; kids[4..] int32 coordinates (realization events: min,
+     * extent pairs). Side effect: never lane-wise, never removed. */
+    IR_INTRIN_TRACE,
 } ir_intrinsic;
-#define IR_INTRIN_NUM (IR_INTRIN_TARGET_QUERY + 1)
+#define IR_INTRIN_NUM (IR_INTRIN_TRACE + 1)
 
 typedef enum ir_target_query {
     IR_TARGET_ARCH_IS,

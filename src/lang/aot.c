@@ -80,6 +80,7 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
     ls.explicit_list = job->args;
     ls.user_context_arg = hl_target_has_feature(&job->target, HL_FEATURE_USER_CONTEXT);
     ls.target = &job->target;
+    ls.pipeline_name = job->fn_name;
     ir_node *s = lower_pipeline(&ls);
     if (hl_target_has_feature(&job->target, HL_FEATURE_NO_ASSERTS)) {
         ir_mutator m = {ctx, drop_asserts, NULL};

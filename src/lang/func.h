@@ -76,6 +76,7 @@ struct hl_func {
     pthread_mutex_t lock; /* guards jit */
     jit_pipeline *jit;    /* compiled pipeline cache, or NULL */
     bool offload_hexagon; /* Func.hexagon(): a schedule marker (hl_target.h) */
+    int trace_flags;      /* hl_trace_kind bits: trace_loads/stores/realizations */
 };
 
 /* Every definition made anywhere bumps this; a cached pipeline compiled at an older

@@ -518,3 +518,10 @@ hl_status hl_func_hexagon(hl_func *f) {
 }
 
 int hl_func_is_hexagon(const hl_func *f) { return f->offload_hexagon; }
+
+hl_status hl_func_trace(hl_func *f, int kinds) {
+    api_check(f, "tracing of a NULL Func");
+    f->trace_flags |= kinds & (HL_TRACE_LOADS | HL_TRACE_STORES | HL_TRACE_REALIZATIONS);
+    func_bump_generation();
+    return HL_OK;
+}

@@ -24,6 +24,7 @@ ir_node *lower_simplify_pass(lower_state *ls, ir_node *s) { return lower_simplif
 static const lower_pass passes[] = {
     {"schedule_functions", lower_schedule_functions},
     {"bounds_inference", lower_bounds_inference},
+    {"tracing", lower_tracing},
     {"storage_flattening", lower_storage_flattening},
     {"unroll_loops", lower_unroll_loops},
     {"partition_loops", lower_partition_loops},

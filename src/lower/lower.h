@@ -65,6 +65,9 @@ typedef struct lower_state {
     bool user_context_arg;
     /* The target compiled for, or NULL for the JIT's (the host's). */
     const hl_target *target;
+    /* The pipeline's name in trace events: the AOT function name, or NULL (the first
+     * output's name). */
+    const char *pipeline_name;
     /* When set, lowering stops after the pass of that name (for print_loop_nest). */
     const char *stop_after;
     /* Arguments of the generated function, filled by the driver at the end. */
@@ -81,6 +84,7 @@ ir_node *lower_pipeline(lower_state *ls);
 /* The passes, one file each, in the order lower.c runs them. */
 ir_node *lower_schedule_functions(lower_state *ls, ir_node *s);
 ir_node *lower_bounds_inference(lower_state *ls, ir_node *s);
+ir_node *lower_tracing(lower_state *ls, ir_node *s);
 ir_node *lower_storage_flattening(lower_state *ls, ir_node *s);
 ir_node *lower_unroll_loops(lower_state *ls, ir_node *s);
 ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s);

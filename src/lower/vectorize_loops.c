@@ -168,7 +168,7 @@ static void check_pure(ir_visitor *v, const ir_node *n) {
     pure_state *s = v->state;
     if (n->kind == IR_Call && n->op != IR_CALL_PURE_EXTERN &&
         !(n->op == IR_CALL_INTRINSIC && n->op2 != IR_INTRIN_BUFFER_SET_BOUNDS &&
-          n->op2 != IR_INTRIN_PRINT))
+          n->op2 != IR_INTRIN_PRINT && n->op2 != IR_INTRIN_TRACE))
         s->ok = false;
     if (n->kind == IR_Load && !s->loads_ok) s->ok = false;
     if (s->ok) ir_visit_kids(v, n);
@@ -349,6 +349,7 @@ static bool lanewise_call(const ir_node *e) {
     case IR_INTRIN_COUNT_TRAILING_ZEROS:
     case IR_INTRIN_RETURN_SECOND: return true;
     case IR_INTRIN_PRINT:
+    case IR_INTRIN_TRACE:
     case IR_INTRIN_UNDEF:
     case IR_INTRIN_RANDOM:
     case IR_INTRIN_TARGET_QUERY:
@@ -368,6 +369,23 @@ static bool lanewise_call(const ir_node *e) {
 
 /* Calls and Shuffles: kids widened lane-wise when the node is lane-wise, otherwise a
  * varying kid makes the statement scalarized. */
+/* A load or store trace event whose value or coordinates vary: one vector event (value and
+ * coordinates with every lane), as the reference reports vector accesses. Under a lane
+ * predicate, or for other events, the statement runs lane by lane instead. */
+static ir_node *widen_trace(vectorizer *vz, ir_node *e, ir_node **w) {
+    int64_t code = -1;
+    ir_const_int(e->kids[0], &code);
+    if (vz->pred || (code != halide_trace_load && code != halide_trace_store) || e->type.lanes != 1) {
+        vz->failed = true;
+        return e;
+    }
+    for (int i = 0; i < 3; i++) w[i] = e->kids[i];
+    for (int i = 3; i < e->nkids; i++) w[i] = fit(vz, e->kids[i], w[i], 1);
+    ir_node *c = ir_copy_with_kids(vz->ctx, e, w);
+    c->type = ir_with_lanes(e->type, vz->lanes);
+    return c;
+}
+
 static ir_node *widen_kids(vectorizer *vz, ir_node *e) {
     hl_ctx *ctx = vz->ctx;
     ir_node **w = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(e->nkids ? e->nkids : 1));
@@ -379,6 +397,7 @@ static ir_node *widen_kids(vectorizer *vz, ir_node *e) {
     }
     if (!any) return changed ? ir_copy_with_kids(ctx, e, w) : e;
     int K = e->type.lanes;
+    if (e->kind == IR_Call && e->op == IR_CALL_INTRINSIC && e->op2 == IR_INTRIN_TRACE) return widen_trace(vz, e, w);
     if (e->kind != IR_Call || !lanewise_call(e)) {
         vz->failed = true;
         return e;

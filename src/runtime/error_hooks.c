@@ -2,10 +2,13 @@
  *
  * Assumes: a non-NULL user_context passed to these hooks is a jit_user_context (the JIT
  * always passes one; AOT programs that pass their own context override halide_error).
+ * halide_print goes to the handler of hl_set_print_handler (the Python module's writes to
+ * sys.stdout), else to stderr.
  * Guarantees: never allocates, never fails; JIT messages accumulate (newline separated,
  * cut at the buffer's end, under a spin lock as parallel tasks may report at once) so that
  * the caller can raise them as one exception.
  */
+#include "halide_c.h"
 #include "runtime_internal.h"
 
 #include <stdio.h>
@@ -35,9 +38,15 @@ void halide_default_error(void *user_context, const char *msg) {
     __atomic_store_n(&uc->lock, 0, __ATOMIC_RELEASE);
 }
 
+static hl_print_handler print_handler;
+
+void hl_set_print_handler(hl_print_handler handler) { __atomic_store_n(&print_handler, handler, __ATOMIC_RELEASE); }
+
 void halide_default_print(void *user_context, const char *msg) {
     (void)user_context;
-    fputs(msg ? msg : "(null)", stderr);
+    hl_print_handler h = __atomic_load_n(&print_handler, __ATOMIC_ACQUIRE);
+    if (h) h(msg ? msg : "(null)");
+    else fputs(msg ? msg : "(null)", stderr);
 }
 
 __attribute__((weak)) void halide_error(void *user_context, const char *msg) {

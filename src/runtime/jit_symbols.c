@@ -12,6 +12,8 @@ const rt_symbol rt_jit_symbols[] = {
     RT_SYMBOL(halide_error),
     RT_SYMBOL(halide_print),
     RT_SYMBOL(rt_print_values),
+    RT_SYMBOL(rt_trace),
+    RT_SYMBOL(halide_trace),
     RT_SYMBOL(halide_malloc),
     RT_SYMBOL(halide_free),
     RT_SYMBOL(halide_do_par_for),

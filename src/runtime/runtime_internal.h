@@ -125,6 +125,13 @@ void rt_cpu_relax(void);
 int rt_print_values(void *user_context, int cond, int n, const uint32_t *types,
                     const uint64_t *values);
 
+/* A trace event from generated code (trace.c): fills a halide_trace_event_t and calls
+ * halide_trace. A tag event's text is tag followed by the number of dimensions and the
+ * coordinates (min, extent pairs); other events carry the coordinates. Returns 0. */
+int rt_trace(void *user_context, int event, const char *func, int value_index, uint32_t type_bits,
+             const void *value, int ncoords, const int32_t *coords, const char *tag);
+int32_t halide_trace(void *user_context, const struct halide_trace_event_t *event);
+
 /* "uint8", "float32x4", "handle64" ... into buf (Halide's spelling); returns buf. */
 const char *rt_type_name(uint32_t type_bits, char *buf, size_t size);
 
