@@ -463,9 +463,7 @@ def test_5x5_box_blur_tutorial_style():
 # ---- matrix multiply ---------------------------------------------------------------------------
 
 
-MATMUL_SCHEDULES = ["default", "inline_sum", "vectorize_i", "parallel_j", "rvar_inside_pure",
-                    pytest.param("tiled", marks=halide_c_not_yet("unrolling a loop whose constant extent "
-                                                                 "needs range analysis to prove")),
+MATMUL_SCHEDULES = ["default", "inline_sum", "vectorize_i", "parallel_j", "rvar_inside_pure", "tiled",
                     "split_rvar", "unroll_rvar"]
 
 
