@@ -108,6 +108,17 @@ static void loop_counts(void) {
     ir_node *open = ir_for(C, "k", i32(0), n, IR_FOR_SERIAL, inner);
     loop_scope open_scope = {open, NULL};
     check_count("unbounded", inner, &open_scope, false, 0, false);
+    /* Lets that double at each level (a30 is 2^30 nodes as a tree): substitution stops in
+     * time, and min(a30, 4) is still bounded by 4. */
+    ir_node *chain = ir_for(C, "j", i32(0), bin(IR_Min, var("a30"), i32(4)), IR_FOR_UNROLLED, body);
+    loop_scope levels[31];
+    for (int k = 0; k <= 30; k++) {
+        ir_node *prev = k ? var(ctx_printf(C, "a%d", k - 1)) : NULL;
+        ir_node *value = k ? bin(IR_Add, prev, bin(IR_Mul, prev, i32(3))) : n;
+        levels[k] = (loop_scope){ir_let_stmt(C, ctx_printf(C, "a%d", k), value, chain), NULL};
+    }
+    for (int k = 30; k > 0; k--) levels[k].next = &levels[k - 1];
+    check_count("exponential lets", chain, &levels[30], true, 4, true);
     printf("[%s] loop counts\n", failures == before ? "PASS" : "FAIL");
 }
 
