@@ -26,7 +26,7 @@ import harness
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
-BENCHMARKS = ["bench_jit_latency", "bench_brighten", "bench_schedules", "bench_random"]
+BENCHMARKS = ["bench_jit_latency", "bench_brighten", "bench_schedules", "bench_random", "bench_reductions"]
 DEFAULT_REFERENCE_PYTHON = "/opt/refhalide/bin/python"
 TIMEOUT_S = 1200
 

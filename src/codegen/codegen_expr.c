@@ -9,7 +9,8 @@
  * for unsigned and narrow signed types (no-signed-wrap flags only on signed 32/64-bit,
  * where overflow is undefined); float-to-int casts truncate and are frozen so that an
  * out-of-range value is an arbitrary number, never poison; bools live in memory as
- * bytes. Dense ramps load as one vector, other vector indices gather.
+ * bytes. Dense ramps load as one vector, broadcast indices as one scalar load (guarded
+ * by any active lane when predicated), other vector indices gather.
  */
 #include "codegen_internal.h"
 #include "util/check.h"
@@ -265,6 +266,26 @@ static LLVMValueRef scalar_load(cg_state *cg, const ir_node *e, LLVMValueRef ind
     return from_storage(cg, ld, t);
 }
 
+/* One element of the Load e at a scalar index when the scalar bool p holds, else 0: a
+ * branch around the load. */
+static LLVMValueRef guarded_scalar_load(cg_state *cg, const ir_node *e, LLVMValueRef index,
+                                        LLVMValueRef p) {
+    hl_type t = ir_element_of(e->type);
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(cg->builder);
+    LLVMBasicBlockRef yes = cg_new_block(cg, "load_if"), done = cg_new_block(cg, "load_done");
+    LLVMBuildCondBr(cg->builder, p, yes, done);
+    LLVMPositionBuilderAtEnd(cg->builder, yes);
+    LLVMValueRef v = scalar_load(cg, e, index);
+    LLVMBasicBlockRef yes_end = LLVMGetInsertBlock(cg->builder);
+    LLVMBuildBr(cg->builder, done);
+    LLVMPositionBuilderAtEnd(cg->builder, done);
+    LLVMValueRef phi = LLVMBuildPhi(cg->builder, cg_llvm_type(cg, t), "");
+    LLVMValueRef in_vals[2] = {v, LLVMConstNull(cg_llvm_type(cg, t))};
+    LLVMBasicBlockRef in_blocks[2] = {yes_end, from};
+    LLVMAddIncoming(phi, in_vals, in_blocks, 2);
+    return phi;
+}
+
 static LLVMValueRef load(cg_state *cg, const ir_node *e) {
     hl_type t = e->type;
     const ir_node *index = e->kids[0], *pred = e->kids[1];
@@ -272,24 +293,20 @@ static LLVMValueRef load(cg_state *cg, const ir_node *e) {
     if (t.lanes == 1) {
         LLVMValueRef idx = cg_expr(cg, index);
         if (is_true(pred)) return scalar_load(cg, e, idx);
-        /* A predicated scalar load: branch around it, 0 when the predicate is false. */
-        LLVMValueRef p = cg_expr(cg, pred);
-        LLVMBasicBlockRef from = LLVMGetInsertBlock(cg->builder);
-        LLVMBasicBlockRef yes = cg_new_block(cg, "load_if"), done = cg_new_block(cg, "load_done");
-        LLVMBuildCondBr(cg->builder, p, yes, done);
-        LLVMPositionBuilderAtEnd(cg->builder, yes);
-        LLVMValueRef v = scalar_load(cg, e, idx);
-        LLVMBasicBlockRef yes_end = LLVMGetInsertBlock(cg->builder);
-        LLVMBuildBr(cg->builder, done);
-        LLVMPositionBuilderAtEnd(cg->builder, done);
-        LLVMValueRef phi = LLVMBuildPhi(cg->builder, cg_llvm_type(cg, t), "");
-        LLVMValueRef in_vals[2] = {v, LLVMConstNull(cg_llvm_type(cg, t))};
-        LLVMBasicBlockRef in_blocks[2] = {yes_end, from};
-        LLVMAddIncoming(phi, in_vals, in_blocks, 2);
-        return phi;
+        return guarded_scalar_load(cg, e, idx, cg_expr(cg, pred));
     }
-    if (index->kind == IR_Broadcast && index->kids[0]->type.lanes == 1 && is_true(pred))
-        return cg_splat(cg, scalar_load(cg, e, cg_expr(cg, index->kids[0])), t.lanes);
+    if (index->kind == IR_Broadcast && index->kids[0]->type.lanes == 1) {
+        /* Every lane reads one element: one scalar load (when any lane is active) and a
+         * splat, the inactive lanes 0 as a masked load gives them, never a gather. */
+        LLVMValueRef idx = cg_expr(cg, index->kids[0]);
+        if (is_true(pred)) return cg_splat(cg, scalar_load(cg, e, idx), t.lanes);
+        LLVMValueRef p = cg_expr(cg, pred);
+        if (pred->type.lanes == 1) return cg_splat(cg, guarded_scalar_load(cg, e, idx, p), t.lanes);
+        LLVMTypeRef mask_type = LLVMTypeOf(p);
+        LLVMValueRef any = cg_call_intrinsic(cg, "llvm.vector.reduce.or", &mask_type, 1, &p, 1);
+        LLVMValueRef v = cg_splat(cg, guarded_scalar_load(cg, e, idx, any), t.lanes);
+        return LLVMBuildSelect(cg->builder, p, v, LLVMConstNull(cg_llvm_type(cg, t)), "");
+    }
 
     LLVMValueRef mask = NULL;
     if (!is_true(pred)) {

@@ -26,5 +26,10 @@ interval bounds_of_expr_in_scope(hl_ctx *ctx, const ir_node *e, const interval_s
 /* The smallest interval containing both (NULL-aware). */
 interval interval_union(hl_ctx *ctx, interval a, interval b);
 static inline bool interval_is_bounded(interval i) { return i.min && i.max; }
+/* A constant c with e <= c (upper) or e >= c (lower) for every value the scope's variables
+ * take, following e's min/max structure and interval arithmetic (constant_bound.c): true
+ * with *bound set, or false when none was found. e is an integer scalar. */
+bool interval_constant_bound(hl_ctx *ctx, ir_node *e, bool upper, const interval_scope *scope,
+                             int64_t *bound);
 
 #endif

@@ -11,7 +11,8 @@
  * a Provide stores the values
  * at "f.s0.<arg>". Split loops run from 0; unsplit ones from the region's min.
  * Tail strategies: ShiftInwards (Auto's choice for pure definitions) shifts the last
- * iteration back inside the region; GuardWithIf, Predicate and PredicateStores skip points
+ * iteration back inside the region (RoundUp is Auto's choice for an update's pure
+ * variables, GuardWithIf for its RVars); GuardWithIf, Predicate and PredicateStores skip points
  * past the end; RoundUp and PredicateLoads compute past the end (the storage grows to
  * match; an output must be big enough).
  */
@@ -25,6 +26,7 @@ typedef struct nest_var {
     const char *name;      /* the schedule's name */
     const char *qualified; /* the loop's name within the stage: "x", "x.xo", ... */
     ir_node *min, *extent;
+    bool rvar; /* an RVar of the update, or split or fused from one */
 } nest_var;
 
 typedef struct nest {
@@ -59,8 +61,11 @@ static void add_var(nest *n, const char *name, const char *qualified, ir_node *m
         n->vars = bigger;
         n->cap = cap;
     }
-    n->vars[n->nvars++] = (nest_var){name, qualified, min, extent};
+    n->vars[n->nvars++] = (nest_var){name, qualified, min, extent, false};
 }
+
+/* Marks the last variable added as coming from an RVar when `rvar`. */
+static void mark_rvar(nest *n, bool rvar) { n->vars[n->nvars - 1].rvar = rvar; }
 
 /* The let giving `var_full` (a full loop name) its value. */
 static void add_let(nest *n, const char *var_full, ir_node *value) {
@@ -86,6 +91,7 @@ static void apply_split(nest *n, const func_split *sp) {
         const char *inner_full = full_name(n, sp->inner), *outer_full = full_name(n, sp->outer);
         add_var(n, sp->old_var, qualify(n, inner.qualified, sp->old_var), i32(n, 0),
                 mul(n, inner.extent, outer.extent));
+        mark_rvar(n, inner.rvar || outer.rvar);
         ir_node *fused = var_of(n, sp->old_var);
         /* A later ShiftInwards split of the fused loop can run it past its range when the
          * range is smaller than the factor: clamping keeps every point inside (recomputing
@@ -102,20 +108,26 @@ static void apply_split(nest *n, const func_split *sp) {
     const char *old_full = full_name(n, sp->old_var);
     if (sp->kind == FUNC_RENAME) {
         add_var(n, sp->outer, qualify(n, old.qualified, sp->outer), old.min, old.extent);
+        mark_rvar(n, old.rvar);
         add_let(n, old_full, var_of(n, sp->outer));
         return;
     }
     ir_node *factor = ir_cast(ctx, ir_int(32), (ir_node *)sp->factor);
     ir_node *outer_extent = divide(n, sub(n, add(n, old.extent, factor), i32(n, 1)), factor);
     add_var(n, sp->outer, qualify(n, old.qualified, sp->outer), i32(n, 0), outer_extent);
+    mark_rvar(n, old.rvar);
     add_var(n, sp->inner, qualify(n, old.qualified, sp->inner), i32(n, 0), factor);
+    mark_rvar(n, old.rvar);
     ir_node *outer = var_of(n, sp->outer), *inner = var_of(n, sp->inner);
     ir_node *base = mul(n, outer, factor);
-    /* Auto is ShiftInwards for the pure definition (recomputing a point is harmless) and
-     * GuardWithIf for updates, where running a point twice would apply the update twice;
-     * ShiftInwards on an update is made a guard for the same reason. */
+    /* Auto is, as in Halide, ShiftInwards for the pure definition (recomputing a point is
+     * harmless), RoundUp for the pure variables of an update (points past the end are
+     * outside the region, in storage grown to hold them) and GuardWithIf for its RVars
+     * (running past the reduction domain would change the result). ShiftInwards on an
+     * update, where running a point twice would apply the update twice, is made a guard. */
     hl_tail_strategy tail = sp->tail;
-    if (n->stage > 0 && (tail == HL_TAIL_AUTO || tail == HL_TAIL_SHIFT_INWARDS)) tail = HL_TAIL_GUARD_WITH_IF;
+    if (n->stage > 0 && tail == HL_TAIL_AUTO) tail = old.rvar ? HL_TAIL_GUARD_WITH_IF : HL_TAIL_ROUND_UP;
+    else if (n->stage > 0 && tail == HL_TAIL_SHIFT_INWARDS) tail = HL_TAIL_GUARD_WITH_IF;
     else if (tail == HL_TAIL_AUTO) tail = HL_TAIL_SHIFT_INWARDS;
     if (tail == HL_TAIL_SHIFT_INWARDS)
         base = ir_binary(ctx, IR_Min, base, sub(n, old.extent, factor));
@@ -159,6 +171,7 @@ static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage, co
         /* RDom bounds may use the update's pure Vars (loops outside the RVars). */
         add_var(&n, r->vars[i], r->vars[i], ir_substitute_many(ctx, r->mins[i], npure, names, vars),
                 ir_substitute_many(ctx, r->extents[i], npure, names, vars));
+        mark_rvar(&n, true);
         names[nnames] = r->vars[i];
         vars[nnames++] = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.s%d.%s", f->name, stage, r->vars[i]));
     }

@@ -3,7 +3,8 @@
  * What it does: folds the difference of two constants (int32/int64 overflow is an error,
  * other integers wrap, floats round to their type); turns signed x - c into x + (-c), so
  * that Add's rules see one form; cancels common terms ((x + y) - x -> y); combines
- * constants; subtracts vectors lane-wise through Ramp and Broadcast.
+ * constants; moves a subtracted term into a min/max bounding it (min(x + c, y) - x ->
+ * min(y - x, c), for tile tails); subtracts vectors lane-wise through Ramp and Broadcast.
  *
  * Input invariants: operands simplified and of one type. Output guarantees: the
  * canonical forms of simplify.h; no signed x - c. Integer rules hold modulo 2^n; only
@@ -71,6 +72,10 @@ static const simp_rule rules[] = {
     {"max(x, y) - x", "max(0, y - x)", NULL, SIMP_T_I32P},
     {"x - min(x, y)", "max(0, x - y)", NULL, SIMP_T_I32P},
     {"x - max(x, y)", "min(0, x - y)", NULL, SIMP_T_I32P},
+    {"min(x + c0, y) - x", "min(y - x, c0)", NULL, SIMP_T_I32P},
+    {"min(y, x + c0) - x", "min(y - x, c0)", NULL, SIMP_T_I32P},
+    {"max(x + c0, y) - x", "max(y - x, c0)", NULL, SIMP_T_I32P},
+    {"max(y, x + c0) - x", "max(y - x, c0)", NULL, SIMP_T_I32P},
 };
 
 const simp_rule_set simp_sub_rules = {"Sub", rules, sizeof rules / sizeof rules[0]};

@@ -15,10 +15,15 @@
  * values extracted from the vectors in scope. Loops nested in a vectorized loop are
  * vectorized first; the outer loop then widens the inner vectors again.
  *
+ * The number of lanes is the loop's extent when it is constant (through the lets around
+ * the loop), else a constant upper bound of it (loop_extent.h), the body then running
+ * under if (var < min + extent), which widens to predicated accesses (as Halide does).
+ *
  * Input invariants: a flattened statement (Loads and Stores by flat index, no Provide or
- * Realize); well-typed expressions; IfThenElse conditions are scalar; an extent of a
- * vectorized loop simplifies to an integer constant (otherwise the user error
- * "Can only vectorize loops with a constant extent: <name> has extent <expr>").
+ * Realize); well-typed expressions; IfThenElse conditions are scalar; the extent of a
+ * vectorized loop is a constant or has a constant upper bound (otherwise the user error
+ * "Can only vectorize for loops over a constant extent. Loop over <name> has extent
+ * <expr>.", the reference's words).
  *
  * Output guarantees: no For with op IR_FOR_VECTORIZED remains. Lane layout: when an
  * expression of K lanes is widened by a loop of n lanes it has K*n lanes, lane L holding
@@ -28,6 +33,7 @@
  * statements appear (statement by statement for all lanes, as Halide does).
  */
 #include "lower/lower.h"
+#include "lower/loop_extent.h"
 #include "lower/simplify.h"
 #include "util/check.h"
 
@@ -682,14 +688,20 @@ static ir_node *widen_stmt(vectorizer *vz, ir_node *s) {
 
 /* ---- The pass ------------------------------------------------------------------------------ */
 
-static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop) {
+static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop, const loop_scope *scope) {
     ir_node *min = loop->kids[0], *body = loop->kids[2];
-    ir_node *extent = simplify_expr(ctx, loop->kids[1]);
-    int64_t lanes;
-    if (!ir_const_int(extent, &lanes))
-        user_error(ctx, "Can only vectorize loops with a constant extent: %s has extent %s",
-                   loop->name, ir_ctx_string(ctx, extent));
+    loop_count n = loop_extent_count(ctx, loop, scope);
+    if (!n.found)
+        user_error(ctx,
+                   "Can only vectorize for loops over a constant extent.\nLoop over %s has extent %s.\n",
+                   loop->name, ir_ctx_string(ctx, n.extent));
+    int64_t lanes = n.count;
     if (lanes <= 0) return simplify_make_no_op(ctx);
+    if (n.guarded) {
+        ir_node *var = ir_var(ctx, min->type, loop->name);
+        ir_node *end = ir_binary(ctx, IR_Add, min, loop->kids[1]);
+        body = ir_if(ctx, ir_binary(ctx, IR_LT, var, end), body, NULL);
+    }
     if (lanes == 1) return ir_let_stmt(ctx, loop->name, min, body);
     user_assert(ctx, lanes <= 1024, "Vectorized loop %s has %lld lanes; the maximum is 1024",
                 loop->name, (long long)lanes);
@@ -707,12 +719,14 @@ static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop) {
 /* Bottom-up, so that a vectorized loop nested in another one is vectorized first. */
 static ir_node *vectorize_mutate(ir_mutator *m, ir_node *n) {
     if (!ir_is_stmt(n)) return n;
-    ir_node *r = ir_mutate_kids(m, n);
-    if (r->kind == IR_For && r->op == IR_FOR_VECTORIZED) return vectorize_loop(m->ctx, r);
+    const loop_scope **top = m->state;
+    ir_node *r = loop_scope_mutate_kids(m, n, top);
+    if (r->kind == IR_For && r->op == IR_FOR_VECTORIZED) return vectorize_loop(m->ctx, r, *top);
     return r;
 }
 
 ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s) {
-    ir_mutator m = {ls->ctx, vectorize_mutate, NULL};
+    const loop_scope *top = NULL;
+    ir_mutator m = {ls->ctx, vectorize_mutate, &top};
     return ir_mutate(&m, s);
 }

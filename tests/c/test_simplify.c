@@ -349,6 +349,11 @@ static void min_max(void) {
         {mn(add(X, Y), add(X, Z)), "(x + min(y, z))"},
         {mn(add(X, i32(3)), i32(10)), "(min(x, 7) + 3)"},
         {sub(mn(X, Y), X), "min((y - x), 0)"},
+        {sub(mn(add(X, i32(7)), Y), X), "min((y - x), 7)"},
+        {sub(mn(Y, add(X, i32(7))), X), "min((y - x), 7)"},
+        {sub(mx(add(X, i32(-2)), Y), X), "max((y - x), -2)"},
+        {sub(mx(Y, add(X, i32(-2))), X), "max((y - x), -2)"},
+        {sub(mn(add(U, u8(7)), V), U), "(min((x + (uint8)7), y) - x)"},
     };
     check_table("min and max", rows, N(rows));
 }

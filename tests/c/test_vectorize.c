@@ -628,8 +628,9 @@ static void test_errors(void) {
         const char *message;
     } errors[2] = {
         {IR_FOR_VECTORIZED,
-         "Can only vectorize loops with a constant extent: f.s0.x has extent (n + 1)"},
-        {IR_FOR_UNROLLED, "Can only unroll for loops over a constant extent: f.s0.x has extent (n + 1)"},
+         "Can only vectorize for loops over a constant extent.\nLoop over f.s0.x has extent (n + 1).\n"},
+        {IR_FOR_UNROLLED,
+         "Can only unroll for loops over a constant extent.\nLoop over f.s0.x has extent (n + 1).\n"},
     };
     for (int i = 0; i < 2; i++) {
         error_job e = {errors[i].type};

@@ -462,9 +462,7 @@ def test_5x5_box_blur_tutorial_style():
 # ---- matrix multiply ---------------------------------------------------------------------------
 
 
-MATMUL_SCHEDULES = ["default", "inline_sum", "vectorize_i", "parallel_j", "rvar_inside_pure",
-                    pytest.param("tiled", marks=halide_c_not_yet("unrolling a loop whose constant extent "
-                                                                 "needs range analysis to prove")),
+MATMUL_SCHEDULES = ["default", "inline_sum", "vectorize_i", "parallel_j", "rvar_inside_pure", "tiled",
                     "split_rvar", "unroll_rvar"]
 
 
@@ -936,6 +934,29 @@ def test_schedule_calls_chain_on_stages():
     xo, xi = hl.Var("xo"), hl.Var("xi")
     s = f.update(0).split(x, xo, xi, 4).vectorize(xi).parallel(y)
     assert isinstance(s, hl.Stage)
+    assert_exact(np.array(f.realize([13, 5])), weighted_expected(13, 5))
+
+
+def test_auto_tail_of_an_update_pure_var_rounds_up():
+    # As in Halide, Auto is RoundUp for an update's pure vars: the update runs past the end,
+    # so an output buffer that is not a multiple of the factor is too small for it...
+    f, r = weighted_update_func("auto_round_up_out")
+    f.update(0).vectorize(x, 8)
+    with pytest.raises(hl.HalideError, match="beyond the max"):
+        f.realize(hl.Buffer(hl.Int(32), [13, 5]))
+    # ...while realizing by size (the allocation is rounded up) or as an intermediate is fine.
+    assert_exact(np.array(f.realize([13, 5])), weighted_expected(13, 5))
+    g, r = weighted_update_func("auto_round_up_mid")
+    out = hl.Func("auto_round_up_consumer")
+    out[x, y] = g[x, y]
+    g.compute_root().update(0).vectorize(x, 8)
+    assert_exact(np.array(out.realize([13, 5])), weighted_expected(13, 5))
+
+
+def test_auto_tail_of_an_rvar_split_is_a_guard():
+    # An RVar split by a factor that does not divide its extent must not run past the domain.
+    f, r = weighted_update_func("auto_rvar_guard")
+    f.update(0).split(r.x, hl.RVar("rxo"), hl.RVar("rxi"), 4)
     assert_exact(np.array(f.realize([13, 5])), weighted_expected(13, 5))
 
 

@@ -717,6 +717,22 @@ def test_guarded_tails_never_write_outside_a_crop(factor, tail):
     check_schedule(spec, sched, domains, f"t{factor}{tail}", plain=plain_pipeline("uint16"))
 
 
+@pytest.mark.parametrize("tail", ["GuardWithIf", "Predicate"])
+def test_guarded_vector_tail_reading_one_element(tail):
+    # Loads whose index is the same for every lane (k[p], k[p + 1]) under a tail's predicate:
+    # one scalar load when any lane is active, splat; the inactive lanes are never used.
+    x, xo, xi = hl.Var("x"), hl.Var("xo"), hl.Var("xi")
+    k = np.array([3, -2, 5], np.int32)
+    src = (np.arange(40, dtype=np.int32) * 7) % 11
+    kbuf, sbuf = hl.Buffer(k), hl.Buffer(src)
+    p = hl.Param(hl.Int(32), "one_element_index", 1)
+    f = hl.Func(f"one_element_{tail}")
+    f[x] = sbuf[x] * kbuf[p] + kbuf[p + 1]
+    f.split(x, xo, xi, 8, getattr(T, tail)).vectorize(xi)
+    for n in (1, 5, 8, 13, 21):
+        np.testing.assert_array_equal(np.asarray(f.realize([n])), src[:n] * k[1] + k[2])
+
+
 @pytest.mark.parametrize("factor", [2, 3, 4, 8])
 def test_shift_inwards_recomputes_but_stays_inside(factor):
     spec = fixed_spec("int32")
