@@ -65,6 +65,9 @@ typedef struct lower_state {
     bool user_context_arg;
     /* The target compiled for, or NULL for the JIT's (the host's). */
     const hl_target *target;
+    /* C source output (codegen_c.c): vectorized loops stay serial loops - same extent,
+     * same tail handling, no vector types - instead of becoming vector code. */
+    bool serial_vectors;
     /* When set, lowering stops after the pass of that name (for print_loop_nest). */
     const char *stop_after;
     /* Arguments of the generated function, filled by the driver at the end. */

@@ -20,6 +20,10 @@
  * vectorized loop simplifies to an integer constant (otherwise the user error
  * "Can only vectorize loops with a constant extent: <name> has extent <expr>").
  *
+ * With lower_state.serial_vectors (C source output) a vectorized loop is only checked (constant
+ * extent, at most 1024 lanes) and becomes a serial loop over the same range: the statement
+ * then has no vector types at all.
+ *
  * Output guarantees: no For with op IR_FOR_VECTORIZED remains. Lane layout: when an
  * expression of K lanes is widened by a loop of n lanes it has K*n lanes, lane L holding
  * the loop's lane L / K and the original lane L % K. Both operands of every binary node
@@ -659,7 +663,7 @@ static ir_node *widen_stmt(vectorizer *vz, ir_node *s) {
 
 /* ---- The pass ------------------------------------------------------------------------------ */
 
-static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop) {
+static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop, bool serial) {
     ir_node *min = loop->kids[0], *body = loop->kids[2];
     ir_node *extent = simplify_expr(ctx, loop->kids[1]);
     int64_t lanes;
@@ -670,6 +674,11 @@ static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop) {
     if (lanes == 1) return ir_let_stmt(ctx, loop->name, min, body);
     user_assert(ctx, lanes <= 1024, "Vectorized loop %s has %lld lanes; the maximum is 1024",
                 loop->name, (long long)lanes);
+    if (serial) {
+        ir_node *c = ir_copy_with_kids(ctx, loop, loop->kids);
+        c->op = IR_FOR_SERIAL;
+        return c;
+    }
     const char *base = NULL;
     if (!ir_is_const(min) && min->kind != IR_Variable) {
         base = ctx_unique_name(ctx, ctx_printf(ctx, "%s.base", loop->name));
@@ -685,11 +694,14 @@ static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop) {
 static ir_node *vectorize_mutate(ir_mutator *m, ir_node *n) {
     if (!ir_is_stmt(n)) return n;
     ir_node *r = ir_mutate_kids(m, n);
-    if (r->kind == IR_For && r->op == IR_FOR_VECTORIZED) return vectorize_loop(m->ctx, r);
+    if (r->kind == IR_For && r->op == IR_FOR_VECTORIZED) {
+        const lower_state *ls = m->state;
+        return vectorize_loop(m->ctx, r, ls->serial_vectors);
+    }
     return r;
 }
 
 ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s) {
-    ir_mutator m = {ls->ctx, vectorize_mutate, NULL};
+    ir_mutator m = {ls->ctx, vectorize_mutate, ls};
     return ir_mutate(&m, s);
 }
