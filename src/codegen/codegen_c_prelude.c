@@ -20,6 +20,9 @@
  * All are static inline - HL_HELPER, marked unused for gcc and clang, which warn about an
  * unused static function even when it is inline - so unused ones cost nothing.
  *
+ * The helpers are guarded (HALIDE_C_SOURCE_HELPERS), so that several generated files can be
+ * included in one translation unit.
+ *
  * Guarantees: the text compiles as C11 and C++11 under -Wall -Wextra -Werror with gcc and
  * clang, and asks the compiler not to contract a * b + c into a fused multiply-add (the
  * object never does), so float results match the object's bit for bit.
@@ -46,6 +49,10 @@ const char *const cg_c_includes =
 
 const char *const cg_c_helpers =
     "typedef int (*halide_task_t)(void *user_context, int task_number, uint8_t *closure);\n"
+    "\n"
+    "/* Once per translation unit: several generated files may be included in one. */\n"
+    "#ifndef HALIDE_C_SOURCE_HELPERS\n"
+    "#define HALIDE_C_SOURCE_HELPERS\n"
     "\n"
     "/* ---- Helpers: the IR's semantics in C ---------------------------------------------- */\n"
     "\n"
@@ -195,7 +202,9 @@ const char *const cg_c_helpers =
     "HL_HELPER int64_t hl_size_mul(int64_t size, int64_t extent) {\n"
     "    if (size < 0 || extent < 0 || (extent != 0 && size > INT64_MAX / extent)) return -1;\n"
     "    return size * extent;\n"
-    "}\n";
+    "}\n"
+    "\n"
+    "#endif /* HALIDE_C_SOURCE_HELPERS */\n";
 
 const cg_c_runtime_fn cg_c_runtime_fns[] = {
     {"void *", "halide_malloc", 2, {"void *", "size_t"}},
