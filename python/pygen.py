@@ -20,10 +20,9 @@ and is run with a C++ generator's command line:
                 function), or a file name with a suffix, whose stem every emitted file
                 shares (-o out/f.o -e o,h writes out/f.o and out/f.h)
     -n NAME     the base name of the files in a -o directory
-    -e LIST     what to write, comma separated: o, h, a, s, bc, ll, stmt (or Halide's names
-                object, c_header, static_library, assembly, bitcode, llvm_assembly, stmt,
-                stmt_html);
-                default o,h
+    -e LIST     what to write, comma separated: o, h, a, s, bc, ll, stmt, c (or Halide's
+                names object, c_header, static_library, assembly, bitcode, llvm_assembly,
+                stmt, stmt_html, c_source); default o,h
     -h          this help, with the script's parameters
     target=T    the target string (default host); NAME=VALUE sets a parameter
 
@@ -59,7 +58,6 @@ _EMITS = {
     "py.c": (hl.OutputFileType.python_extension, ".py.c"),
     "python_extension": (hl.OutputFileType.python_extension, ".py.c"),
 }
-_NOT_YET = {"c", "c_source"}
 _FLAGS = {"-g": "generator", "-f": "function_name", "-o": "output", "-e": "emit", "-n": "file_base_name"}
 
 
@@ -212,8 +210,6 @@ def _outputs(fn_name):
     for e in emits:
         if e not in _EMITS:
             _fail(f"unknown emit {e!r}: use {', '.join(sorted(_EMITS))}")
-        if e in _NOT_YET:
-            _fail(f"emit {e} is not supported yet by halide-c", status=1)
     out = _state.flags.get("output", ".")
     if os.path.isdir(out) or out.endswith(os.sep) or not os.path.splitext(out)[1]:
         os.makedirs(out, exist_ok=True)

@@ -97,6 +97,20 @@ def main():
     nonassoc[x] = 0
     nonassoc[x] = nonassoc[x] * 2 + rr.x
     expect_error(lambda: nonassoc.update().atomic())
+    # The C source output: a parallel, vectorized, multi-stage pipeline, and a failed compile.
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        blur = hl.Func("blur")
+        blur[x, y] = bounded[x - 1, y] / 2 + bounded[x + 1, y] / 2
+        blur.vectorize(x, 8).parallel(y)
+        hl.Pipeline([blur, hist]).compile_to_c(tmp + "/p.c", [img, p], "p", hl.Target("host"))
+        u = hl.Func("u")
+        u[x] = hl.print(hl.f16(x) / 3, "u")
+        u.compile_to_c(tmp + "/u.c", [], "u", hl.Target("host"))
+        v = hl.Func("v")
+        v[x] = hl.f32(x)
+        v[x] = hl.undef(hl.Float(32))
+        expect_error(lambda: v.compile_to_c(tmp + "/v.c", [], "v", hl.Target("host")))
     print("asan smoke: ok")
 
 

@@ -1,6 +1,6 @@
 /* codegen_aot.h - ahead-of-time output: object, assembly, bitcode, LLVM text, static
- * library (codegen_aot.c), the C header (codegen_header.c) and the Python extension
- * source (codegen_pyext.c).
+ * library (codegen_aot.c), the C header (codegen_header.c), the Python extension source
+ * (codegen_pyext.c) and the C source (codegen_c.c).
  *
  * Input: a lowered statement and its argument list, as for cg_compile_module, where the
  * last noutputs arguments are the output buffers; a complete target (arch, bits and os
@@ -38,5 +38,11 @@ const char *cg_header_runtime_types(void);
 /* Writes the C source of a CPython extension module wrapping fn (codegen_pyext.c). Raises
  * on error. */
 void cg_write_pyext(hl_ctx *ctx, const char *path, const hl_target *t, const cg_aot_function *fn);
+
+/* Writes the C source of fn, fn_argv and fn_metadata (codegen_c.c): plain C11 (and C++)
+ * calling the runtime, which the program links separately (compile_standalone_runtime). fn's
+ * statement has no vector types (lower_state.serial_vectors). Raises on error. */
+void cg_write_c_source(hl_ctx *ctx, const char *path, const hl_target *t,
+                       const cg_aot_function *fn);
 
 #endif

@@ -3,10 +3,12 @@
  * A compile here is one protected call: lower the pipeline with the caller's argument
  * list and target (lower_state.explicit_args), then hand the statement to the writers
  * (codegen_aot.c for LLVM-made files, codegen_header.c for the header, codegen_pyext.c for
- * the Python extension source; the lowered statement's text, plain or as HTML (ir_html.c),
- * is written here). Everything
- * is checked before anything is written: the output kinds, the function name, the target
- * (a target halide-c cannot generate code for is a clear user error naming what it can do).
+ * the Python extension source, codegen_c.c for the C source - written from a second
+ * lowering without vector code; the lowered statement's text, plain or as HTML
+ * (ir_html.c), is written here). The LLVM
+ * module is made only when a file needs it. Everything is checked before anything is
+ * written: the output kinds, the function name, the target (a target halide-c cannot
+ * generate code for is a clear user error naming what it can do).
  *
  * Assumes: the caller holds its Funcs and Params for the duration of the call (they are
  * borrowed). Guarantees: user errors come back as HL_ERROR_USER with the message in
@@ -62,10 +64,38 @@ static void write_text(hl_ctx *ctx, const char *path, const ir_node *s, const ch
     user_assert(ctx, !failed, "Could not write %s", path);
 }
 
+/* Whether the writer of this kind of file needs the LLVM module (codegen_aot.c). */
+static bool needs_llvm(int kind) {
+    return kind != HL_OUTPUT_STMT && kind != HL_OUTPUT_STMT_HTML && kind != HL_OUTPUT_C_HEADER && kind != HL_OUTPUT_C_SOURCE &&
+           kind != HL_OUTPUT_PYTHON_EXTENSION;
+}
+
+/* The statement for the job's target, and its argument list in *nargs / *args.
+ * serial_vectors: for the C source (vectorized loops stay scalar loops). */
+static ir_node *lower_for_target(hl_ctx *ctx, aot_job *job, bool serial_vectors, int *nargs,
+                                 const cg_arg **args) {
+    lower_state ls = {.ctx = ctx, .noutputs = job->noutputs, .outputs = job->outputs};
+    ls.explicit_args = true;
+    ls.nexplicit = job->nargs;
+    ls.explicit_list = job->args;
+    ls.user_context_arg = hl_target_has_feature(&job->target, HL_FEATURE_USER_CONTEXT);
+    ls.target = &job->target;
+    ls.serial_vectors = serial_vectors;
+    ls.pipeline_name = job->fn_name;
+    ir_node *s = lower_pipeline(&ls);
+    if (hl_target_has_feature(&job->target, HL_FEATURE_NO_ASSERTS)) {
+        ir_mutator m = {ctx, drop_asserts, NULL};
+        s = ir_mutate(&m, s);
+    }
+    *nargs = ls.nargs;
+    *args = ls.args;
+    return s;
+}
+
 static void compile_protected(hl_ctx *ctx, void *ud) {
     aot_job *job = ud;
-    lower_state ls = {.ctx = ctx, .noutputs = job->noutputs, .outputs = job->outputs};
     if (job->infer) {
+        lower_state ls = {.ctx = ctx, .noutputs = job->noutputs, .outputs = job->outputs};
         ls.stop_after = "bounds_inference";
         lower_pipeline(&ls);
         job->inferred = hl_calloc((size_t)(ls.ninputs + ls.nparams + 1), sizeof(hl_param *));
@@ -75,28 +105,34 @@ static void compile_protected(hl_ctx *ctx, void *ud) {
         for (int i = 0; i < ls.nparams; i++) job->inferred[job->ninferred++] = ls.params[i];
         return;
     }
-    ls.explicit_args = true;
-    ls.nexplicit = job->nargs;
-    ls.explicit_list = job->args;
-    ls.user_context_arg = hl_target_has_feature(&job->target, HL_FEATURE_USER_CONTEXT);
-    ls.target = &job->target;
-    ls.pipeline_name = job->fn_name;
-    ir_node *s = lower_pipeline(&ls);
-    if (hl_target_has_feature(&job->target, HL_FEATURE_NO_ASSERTS)) {
-        ir_mutator m = {ctx, drop_asserts, NULL};
-        s = ir_mutate(&m, s);
+    bool want_c = false, want_llvm = false, want_stmt = false;
+    for (int i = 0; i < job->nfiles; i++) {
+        want_c |= job->files[i].kind == HL_OUTPUT_C_SOURCE;
+        want_llvm |= needs_llvm(job->files[i].kind);
+        want_stmt |= job->files[i].kind == HL_OUTPUT_STMT || job->files[i].kind == HL_OUTPUT_STMT_HTML;
     }
     int nvalues = 0;
     for (int o = 0; o < job->noutputs; o++) nvalues += job->outputs[o]->nvalues;
-    cg_aot_function fn = {job->fn_name, ls.nargs, ls.args, nvalues, s};
+    /* The C source is written from a second lowering without vector code; the other
+     * outputs (and the header, when it is all there is) from the usual one. */
+    cg_aot_function fn = {job->fn_name, 0, NULL, nvalues, NULL}, scalar_fn = fn;
+    if (want_llvm || want_stmt || !want_c)
+        fn.body = lower_for_target(ctx, job, false, &fn.nargs, &fn.args);
+    if (want_c)
+        scalar_fn.body = lower_for_target(ctx, job, true, &scalar_fn.nargs, &scalar_fn.args);
+    if (!fn.body) fn = scalar_fn;
     for (int i = 0; i < job->nfiles; i++) {
-        if (job->files[i].kind == HL_OUTPUT_STMT) write_text(ctx, job->files[i].path, s, NULL);
-        if (job->files[i].kind == HL_OUTPUT_STMT_HTML) write_text(ctx, job->files[i].path, s, job->fn_name);
-        if (job->files[i].kind == HL_OUTPUT_C_HEADER) cg_write_header(ctx, job->files[i].path, &job->target, &fn);
-        if (job->files[i].kind == HL_OUTPUT_PYTHON_EXTENSION)
-            cg_write_pyext(ctx, job->files[i].path, &job->target, &fn);
+        const char *path = job->files[i].path;
+        switch (job->files[i].kind) {
+        case HL_OUTPUT_STMT: write_text(ctx, path, fn.body, NULL); break;
+        case HL_OUTPUT_STMT_HTML: write_text(ctx, path, fn.body, job->fn_name); break;
+        case HL_OUTPUT_C_HEADER: cg_write_header(ctx, path, &job->target, &fn); break;
+        case HL_OUTPUT_PYTHON_EXTENSION: cg_write_pyext(ctx, path, &job->target, &fn); break;
+        case HL_OUTPUT_C_SOURCE: cg_write_c_source(ctx, path, &job->target, &scalar_fn); break;
+        default: break;
+        }
     }
-    cg_aot_write(ctx, &job->target, &fn, job->nfiles, job->files);
+    if (want_llvm) cg_aot_write(ctx, &job->target, &fn, job->nfiles, job->files);
 }
 
 static hl_status fail(const char *msg) {
@@ -133,6 +169,7 @@ static const char *unsupported_kind(int kind) {
     case HL_OUTPUT_ASSEMBLY:
     case HL_OUTPUT_BITCODE:
     case HL_OUTPUT_C_HEADER:
+    case HL_OUTPUT_C_SOURCE:
     case HL_OUTPUT_LLVM_ASSEMBLY:
     case HL_OUTPUT_OBJECT:
     case HL_OUTPUT_PYTHON_EXTENSION:
@@ -140,8 +177,6 @@ static const char *unsupported_kind(int kind) {
     case HL_OUTPUT_STMT:
     case HL_OUTPUT_STMT_HTML:
         return NULL;
-    case HL_OUTPUT_C_SOURCE:
-        return "c_source (compile_to_c)";
     default:
         return "this output file type";
     }

@@ -68,6 +68,9 @@ typedef struct lower_state {
     /* The pipeline's name in trace events: the AOT function name, or NULL (the first
      * output's name). */
     const char *pipeline_name;
+    /* C source output (codegen_c.c): vectorized loops stay serial loops - same extent,
+     * same tail handling, no vector types - instead of becoming vector code. */
+    bool serial_vectors;
     /* When set, lowering stops after the pass of that name (for print_loop_nest). */
     const char *stop_after;
     /* Arguments of the generated function, filled by the driver at the end. */

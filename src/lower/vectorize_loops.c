@@ -25,6 +25,10 @@
  * "Can only vectorize for loops over a constant extent. Loop over <name> has extent
  * <expr>.", the reference's words).
  *
+ * With lower_state.serial_vectors (C source output) a vectorized loop is only checked (its
+ * extent, at most 1024 lanes) and becomes a serial loop over the same range: the statement
+ * then has no vector types at all.
+ *
  * Output guarantees: no For with op IR_FOR_VECTORIZED remains. Lane layout: when an
  * expression of K lanes is widened by a loop of n lanes it has K*n lanes, lane L holding
  * the loop's lane L / K and the original lane L % K. Both operands of every binary node
@@ -688,7 +692,7 @@ static ir_node *widen_stmt(vectorizer *vz, ir_node *s) {
 
 /* ---- The pass ------------------------------------------------------------------------------ */
 
-static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop, const loop_scope *scope) {
+static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop, const loop_scope *scope, bool serial) {
     ir_node *min = loop->kids[0], *body = loop->kids[2];
     loop_count n = loop_extent_count(ctx, loop, scope);
     if (!n.found)
@@ -696,6 +700,11 @@ static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop, const loop_scope *sco
                    "Can only vectorize for loops over a constant extent.\nLoop over %s has extent %s.\n",
                    loop->name, ir_ctx_string(ctx, n.extent));
     int64_t lanes = n.count;
+    if (serial) {
+        ir_node *c = ir_copy_with_kids(ctx, loop, loop->kids);
+        c->op = IR_FOR_SERIAL;
+        return c;
+    }
     if (lanes <= 0) return simplify_make_no_op(ctx);
     if (n.guarded) {
         ir_node *var = ir_var(ctx, min->type, loop->name);
@@ -716,17 +725,22 @@ static ir_node *vectorize_loop(hl_ctx *ctx, ir_node *loop, const loop_scope *sco
     return base ? ir_let_stmt(ctx, base, loop->kids[0], r) : r;
 }
 
+typedef struct vectorize_pass {
+    const loop_scope *top; /* the enclosing loops and lets (loop_extent.h) */
+    bool serial;
+} vectorize_pass;
+
 /* Bottom-up, so that a vectorized loop nested in another one is vectorized first. */
 static ir_node *vectorize_mutate(ir_mutator *m, ir_node *n) {
     if (!ir_is_stmt(n)) return n;
-    const loop_scope **top = m->state;
-    ir_node *r = loop_scope_mutate_kids(m, n, top);
-    if (r->kind == IR_For && r->op == IR_FOR_VECTORIZED) return vectorize_loop(m->ctx, r, *top);
+    vectorize_pass *p = m->state;
+    ir_node *r = loop_scope_mutate_kids(m, n, &p->top);
+    if (r->kind == IR_For && r->op == IR_FOR_VECTORIZED) return vectorize_loop(m->ctx, r, p->top, p->serial);
     return r;
 }
 
 ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s) {
-    const loop_scope *top = NULL;
-    ir_mutator m = {ls->ctx, vectorize_mutate, &top};
+    vectorize_pass p = {NULL, ls->serial_vectors};
+    ir_mutator m = {ls->ctx, vectorize_mutate, &p};
     return ir_mutate(&m, s);
 }

@@ -7,7 +7,8 @@ against the objects compute exactly what the JIT computes (the cases of tests/ao
 host and, cross-compiled, under qemu-aarch64); bounds queries; the argument checks'
 error codes and messages through an overridden halide_error; user_context; no_runtime and
 the standalone runtime; compile-time errors (missing arguments, Buffers, hexagon(),
-unsupported targets and outputs; python_extension is in test_aot_pyext.py); pygen's command
+unsupported targets; python_extension is in test_aot_pyext.py, c_source in
+test_aot_c_source.py); pygen's command
 line end to end, on the seed's program.
 What it assumes: a C compiler (cc) and binutils' nm; the AArch64 tests need
 aarch64-linux-gnu-gcc and qemu-aarch64 (Makefile's APT_PACKAGES) and skip loudly without.
@@ -308,8 +309,6 @@ def test_buffers_and_unsupported_outputs_and_targets(tmp_path):
     with pytest.raises(hl.HalideError, match="Buffer b.* used directly.*not supported yet|not supported yet"):
         g.compile_to_file(str(tmp_path / "g"), [], "g", hl.Target("x86-64-linux"))
     f, inp, amount = simple_pipeline("unsup")
-    with pytest.raises(hl.HalideError, match="c_source .*not supported yet"):
-        f.compile_to_c(str(tmp_path / "f.cpp"), [inp, amount], "f")
     for target in ("hexagon-32-qurt-hvx_128", "x86-32-linux", "x86-64-windows", "arm-32-android"):
         with pytest.raises(hl.HalideError, match="cannot generate code for target .* yet"):
             f.compile_to_file(str(tmp_path / "t"), [inp, amount], "t", hl.Target(target))
@@ -717,7 +716,6 @@ def test_pygen_user_params(tmp_path):
         (["-g", "p", "target=bogus-target"], "not a valid target string"),
         (["-g", "p", "target=hexagon-32-qurt-hvx"], "cannot generate code for target"),
         (["-g", "p", "-e", "o,zz"], "unknown emit 'zz'"),
-        (["-g", "p", "-e", "c"], "not supported yet"),
         (["-g", "p", "-x", "1"], "unknown flag -x"),
         (["-g", "p", "stray"], "expected NAME=VALUE"),
         (["-g", "p", "-f", "not-an-identifier"], "not a valid C identifier"),
