@@ -143,7 +143,8 @@ ir_node *lower_pipeline(lower_state *ls) {
         for (int i = 0; i < f->nvalues; i++)
             add_arg(ls, lower_buffer_name(ctx, f, i), true, f->values[i]->type, f->nargs);
     }
-    return s;
+    /* Last, as it needs the argument list: the debug feature's announcements. */
+    return lower_debug_prints(ls, s);
 }
 
 const char *lower_buffer_name(hl_ctx *ctx, const hl_func *f, int value_index) {

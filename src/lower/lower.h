@@ -94,6 +94,8 @@ ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s);
 ir_node *lower_partition_loops(lower_state *ls, ir_node *s);
 ir_node *lower_unpack_buffers(lower_state *ls, ir_node *s);
 ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
+/* After the passes and the argument list: the debug target feature's prints (debug_prints.c). */
+ir_node *lower_debug_prints(lower_state *ls, ir_node *s);
 
 /* Name of the storage of value i of Func f ("f", or "f.0", "f.1"... for Tuples); for an
  * output, the name of its output buffer argument. */

@@ -132,6 +132,15 @@ int rt_trace(void *user_context, int event, const char *func, int value_index, u
              const void *value, int ncoords, const int32_t *coords, const char *tag);
 int32_t halide_trace(void *user_context, const struct halide_trace_event_t *event);
 
+/* The debug feature's lines (debug.c): entering and leaving a pipeline, and each argument. */
+int rt_debug_enter(void *user_context, const char *pipeline, const char *target);
+int rt_debug_exit(void *user_context, const char *pipeline);
+int rt_debug_buffer(void *user_context, const char *kind, const char *name, const void *buffer);
+int rt_debug_int(void *user_context, const char *type, const char *name, int64_t value);
+int rt_debug_uint(void *user_context, const char *type, const char *name, uint64_t value);
+int rt_debug_float(void *user_context, const char *type, const char *name, double value);
+int rt_debug_pointer(void *user_context, const char *type, const char *name, const void *value);
+
 /* "uint8", "float32x4", "handle64" ... into buf (Halide's spelling); returns buf. */
 const char *rt_type_name(uint32_t type_bits, char *buf, size_t size);
 
