@@ -42,6 +42,7 @@ typedef enum hl_target_arch {
 enum {
     HL_FEATURE_JIT = 0,
     HL_FEATURE_DEBUG = 1,
+    HL_FEATURE_PROFILE = 30,
     HL_FEATURE_NO_ASSERTS = 3,
     HL_FEATURE_NO_BOUNDS_QUERY = 4,
     HL_FEATURE_SSE41 = 5,

@@ -424,3 +424,10 @@ ir_node *lower_bounds_inference(lower_state *ls, ir_node *s) {
     if (!query) return run;
     return ir_if(ctx, query, answers ? answers : simplify_make_no_op(ctx), run);
 }
+
+bool lower_is_bounds_query_branch(const ir_node *s) {
+    if (s->kind != IR_IfThenElse || !s->kids[2]) return false;
+    const ir_node *c = s->kids[0];
+    while (c->kind == IR_Or) c = c->kids[0];
+    return c->kind == IR_Call && c->op == IR_CALL_INTRINSIC && c->op2 == IR_INTRIN_BUFFER_IS_BOUNDS_QUERY;
+}

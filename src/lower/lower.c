@@ -26,6 +26,7 @@ static const lower_pass passes[] = {
     {"bounds_inference", lower_bounds_inference},
     {"tracing", lower_tracing},
     {"storage_flattening", lower_storage_flattening},
+    {"profiling", lower_profiling},
     {"unroll_loops", lower_unroll_loops},
     {"partition_loops", lower_partition_loops},
     {"vectorize_loops", lower_vectorize_loops},

@@ -89,6 +89,7 @@ ir_node *lower_schedule_functions(lower_state *ls, ir_node *s);
 ir_node *lower_bounds_inference(lower_state *ls, ir_node *s);
 ir_node *lower_tracing(lower_state *ls, ir_node *s);
 ir_node *lower_storage_flattening(lower_state *ls, ir_node *s);
+ir_node *lower_profiling(lower_state *ls, ir_node *s);
 ir_node *lower_unroll_loops(lower_state *ls, ir_node *s);
 ir_node *lower_vectorize_loops(lower_state *ls, ir_node *s);
 ir_node *lower_partition_loops(lower_state *ls, ir_node *s);
@@ -97,6 +98,9 @@ ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
 /* After the passes and the argument list: the debug target feature's prints (debug_prints.c). */
 ir_node *lower_debug_prints(lower_state *ls, ir_node *s);
 
+/* Whether s is the "if (bounds query) {...} else {the pipeline}" bounds inference makes
+ * (bounds_inference.c); passes that wrap the pipeline wrap its else branch. */
+bool lower_is_bounds_query_branch(const ir_node *s);
 /* Name of the storage of value i of Func f ("f", or "f.0", "f.1"... for Tuples); for an
  * output, the name of its output buffer argument. */
 const char *lower_buffer_name(hl_ctx *ctx, const hl_func *f, int value_index);

@@ -231,13 +231,6 @@ static ir_node *trace_pipeline(trace_state *st, ir_node *body) {
     return ir_block(ctx, begin, ir_block(ctx, inner, end));
 }
 
-static bool is_bounds_query_branch(const ir_node *s) {
-    if (s->kind != IR_IfThenElse || !s->kids[2]) return false;
-    const ir_node *c = s->kids[0];
-    while (c->kind == IR_Or) c = c->kids[0];
-    return c->kind == IR_Call && c->op == IR_CALL_INTRINSIC && c->op2 == IR_INTRIN_BUFFER_IS_BOUNDS_QUERY;
-}
-
 ir_node *lower_tracing(lower_state *ls, ir_node *s) {
     trace_state st = {ls, 0, NULL};
     hl_target t;
@@ -249,7 +242,7 @@ ir_node *lower_tracing(lower_state *ls, ir_node *s) {
     bool any = st.target_flags || hl_target_has_feature(&t, HL_FEATURE_TRACE_PIPELINE);
     for (int i = 0; i < ls->nfuncs; i++) any |= ls->funcs[i].func->trace_flags != 0;
     if (!any) return s;
-    if (is_bounds_query_branch(s)) {
+    if (lower_is_bounds_query_branch(s)) {
         ir_node *kids[3] = {s->kids[0], s->kids[1], trace_pipeline(&st, s->kids[2])};
         return ir_copy_with_kids(ls->ctx, s, kids);
     }

@@ -132,6 +132,16 @@ int rt_trace(void *user_context, int event, const char *func, int value_index, u
              const void *value, int ncoords, const int32_t *coords, const char *tag);
 int32_t halide_trace(void *user_context, const struct halide_trace_event_t *event);
 
+/* The profile feature (profiler.c): a run's state lives in a block of the pipeline's own
+ * stack of RT_PROFILER_BYTES(nfuncs) bytes (ids 0 and 1 are halide_malloc/halide_free). */
+#define RT_PROFILER_HEADER_BYTES 128
+#define RT_PROFILER_SLOT_BYTES 64
+#define RT_PROFILER_BYTES(nfuncs) (RT_PROFILER_HEADER_BYTES + RT_PROFILER_SLOT_BYTES * ((nfuncs) + 2))
+int rt_profiler_start(void *state, const char *name, const char *names, int nfuncs, int jit);
+int rt_profiler_set(void *state, int id);
+int rt_profiler_memory(void *state, int id, int64_t bytes);
+int rt_profiler_end(void *user_context, void *state);
+
 /* The debug feature's lines (debug.c): entering and leaving a pipeline, and each argument. */
 int rt_debug_enter(void *user_context, const char *pipeline, const char *target);
 int rt_debug_exit(void *user_context, const char *pipeline);

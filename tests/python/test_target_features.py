@@ -125,3 +125,124 @@ def test_debug_ahead_of_time(tmp_path, kind):
     assert lines[3:5] == [" Input int16 s: -7", " Input float64 d: 2.000000"]
     assert re.fullmatch(r" Output Buffer dbg: " + BUFFER.format(type="float32"), lines[5]), lines[5]
     assert lines[6:] == ["Exiting Pipeline dbg", "result 0 -12 -6"]
+
+
+# ---- profile ------------------------------------------------------------------------------------
+
+PROFILE_SCRIPT = textwrap.dedent(
+    """\
+    import halide as hl
+    x, y = hl.Var("x"), hl.Var("y")
+    f, g, h = hl.Func("f"), hl.Func("g"), hl.Func("h")
+    g[x, y] = hl.sin(hl.f32(x + y))
+    h[x, y] = g[x, y] * 2
+    f[x, y] = g[x, y] + h[x + 1, y]
+    g.compute_root().parallel(y)
+    h.compute_at(f, y)
+    f.parallel(y)
+    f.realize([600, 400])
+    f.realize([600, 400])
+    print("done")
+    """
+)
+
+REPORT_HEAD = re.compile(r"f\n total time: ([\d.]+) ms  samples: \d+  runs: 1  time per run: \1 ms\n"
+                         r" heap allocations: (\d+)  peak heap usage: (\d+) bytes\n")
+REPORT_LINE = re.compile(r"    (\w+): +([\d.]+)ms \( ?([\d.]+)%\)   ( peak: (\d+) num: (\d+) avg: (\d+))?")
+
+
+def parse_reports(text):
+    reports = []
+    for head in REPORT_HEAD.finditer(text):
+        lines = text[head.end():].splitlines()
+        funcs = {}
+        for line in lines:
+            m = REPORT_LINE.fullmatch(line)
+            if not m:
+                break
+            funcs[m.group(1)] = (float(m.group(2)), float(m.group(3)), m.group(5), m.group(6))
+        reports.append((float(head.group(1)), int(head.group(2)), int(head.group(3)), funcs))
+    return reports
+
+
+def test_profile_under_the_jit(tmp_path):
+    path = tmp_path / "script.py"
+    path.write_text(PROFILE_SCRIPT)
+    env = dict(os.environ, HL_JIT_TARGET="host-profile")
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(hl.__file__))] + sys.path)
+    r = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("done\n")
+    reports = parse_reports(r.stdout)
+    assert len(reports) == 2  # one per realization
+    for total, allocs, peak, funcs in reports:
+        assert list(funcs) == ["halide_malloc", "halide_free", "g", "h", "f"]
+        assert allocs >= 1 and peak >= 601 * 400 * 4  # g's buffer at least
+        assert funcs["g"][2] is not None and int(funcs["g"][2]) >= 601 * 400 * 4
+        assert sum(t for t, _, _, _ in funcs.values()) <= total * 1.01
+        assert funcs["g"][0] > 0 and funcs["f"][0] > 0
+
+
+def test_no_profile_prints_nothing(tmp_path):
+    path = tmp_path / "script.py"
+    path.write_text(PROFILE_SCRIPT)
+    env = dict(os.environ, HL_JIT_TARGET="host")
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(hl.__file__))] + sys.path)
+    r = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True, timeout=120)
+    assert r.stdout == "done\n" and "total time" not in r.stderr
+
+
+PROFILE_DRIVER = textwrap.dedent(
+    """\
+    #include "prof.h"
+    #include <stdio.h>
+    #include <string.h>
+    void halide_print(void *uc, const char *msg) { (void)uc; fputs(msg, stdout); }
+    int main(void) {
+        static float out[256 * 64];
+        halide_dimension_t d[2] = {{0, 256, 1, 0}, {0, 64, 256, 0}};
+        halide_buffer_t b;
+        memset(&b, 0, sizeof b);
+        b.host = (uint8_t *)out; b.type.code = halide_type_float; b.type.bits = 32; b.type.lanes = 1;
+        b.dimensions = 2; b.dim = d;
+        for (int i = 0; i < 3; i++)
+            if (prof(&b) != 0) return 1;
+        printf("value %g\\n", out[257]);
+        return 0;  /* the report is printed at exit */
+    }
+    """
+)
+
+
+@pytest.mark.parametrize("kind", ["object", "c_source"])
+def test_profile_ahead_of_time_accumulates_runs(tmp_path, kind):
+    x, y = hl.Var("x"), hl.Var("y")
+    f, g = hl.Func("prof"), hl.Func("stage")
+    g[x, y] = hl.f32(x * y)
+    f[x, y] = g[x, y] + g[x + 1, y]
+    g.compute_root()
+    target = hl.Target("host-profile")
+    files = {hl.OutputFileType.c_header: str(tmp_path / "prof.h")}
+    sources = [str(tmp_path / "main.c")]
+    if kind == "object":
+        files[hl.OutputFileType.object] = str(tmp_path / "prof.o")
+        sources.append(str(tmp_path / "prof.o"))
+    else:
+        files[hl.OutputFileType.c_source] = str(tmp_path / "prof.c")
+        hl.compile_standalone_runtime(str(tmp_path / "runtime.o"), hl.Target("host"))
+        sources += [str(tmp_path / "prof.c"), str(tmp_path / "runtime.o")]
+    f.compile_to(files, [], "prof", target)
+    (tmp_path / "main.c").write_text(PROFILE_DRIVER)
+    exe = tmp_path / "main"
+    subprocess.run(["cc", "-O1", "-I", str(tmp_path), "-o", str(exe), *sources, "-lpthread", "-lm", "-ldl"],
+                   check=True)
+    r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "value 3"
+    assert lines[1] == "prof"
+    assert re.fullmatch(r" total time: [\d.]+ ms  samples: \d+  runs: 3  time per run: [\d.]+ ms", lines[2])
+    assert re.fullmatch(r" heap allocations: 3  peak heap usage: \d+ bytes", lines[3])
+    names = [REPORT_LINE.fullmatch(line).group(1) for line in lines[4:]]
+    assert names == ["halide_malloc", "halide_free", "stage", "prof"]
+    assert "num: 3" in lines[6]
