@@ -85,6 +85,9 @@ hl_type hl_expr_type(const hl_expr *e);
 int hl_expr_const_value(const hl_expr *e, int64_t *i, uint64_t *u, double *f);
 /* Name of a Variable node, or NULL. Borrowed. */
 const char *hl_expr_var_name(const hl_expr *e);
+/* 1 + the largest n of an implicit Var _n that e uses (0 when none): how many implicit
+ * dimensions a definition with the placeholder _ on its left-hand side gets. */
+int hl_expr_implicit_count(const hl_expr *e);
 /* Readable text of e; caller frees with hl_string_free. NULL when out of memory. */
 char *hl_expr_to_string(const hl_expr *e);
 int hl_expr_equal(const hl_expr *a, const hl_expr *b);

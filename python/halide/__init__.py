@@ -8,6 +8,7 @@ import enum as _enum
 
 from ._halide import *  # noqa: F401,F403
 from ._halide import HalideError, Type
+from ._halide import _  # the placeholder for implicit dimensions (import * skips it)
 
 from . import boundary_conditions as BoundaryConditions  # noqa: E402
 from . import aot as _aot  # noqa: E402
@@ -93,3 +94,20 @@ class Range:
 
     def __repr__(self):
         return f"<halide.Range min={self.min} extent={self.extent}>"
+
+
+_lambda_names = __import__("itertools").count()
+
+
+def lambda_func(*args):
+    """lambda_func(*vars, e) -> Func: a new Func f with f[vars] = e (Halide's lambda_); with
+    the expression alone, a zero-dimensional Func (as the reference's binding does)."""
+    if not args:
+        raise ValueError("Not enough arguments: lambda_func needs an expression (after the Vars, if any)")
+    *args_vars, value = args
+    for v in args_vars:
+        if not isinstance(v, Var):
+            raise TypeError(f"lambda_func: the arguments before the expression must be Vars, not {type(v).__name__}")
+    f = Func(f"lambda_{next(_lambda_names)}")
+    f[tuple(args_vars)] = value
+    return f

@@ -937,7 +937,11 @@ static PyObject *buffer_getitem(PyObject *self, PyObject *key) {
     py_state *st = py_state_of(self);
     hl_buffer *b = defined_buffer(self);
     if (!b) return NULL;
-    PyObject *items = subscript_items(key);
+    int found;
+    PyObject *expanded = py_expand_placeholder(st, key, hl_buffer_dimensions(b), -1, &found);
+    if (!expanded) return NULL;
+    PyObject *items = found ? subscript_items(expanded) : subscript_items(key);
+    Py_DECREF(expanded);
     if (!items) return NULL;
     int all_ints = 1;
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(items); i++)

@@ -370,9 +370,11 @@ static PyObject *var_same_as(PyObject *self, PyObject *other) {
                                   hl_expr_var_name(((py_expr_object *)other)->expr)) == 0);
 }
 
+/* "_" followed by digits only (the placeholder "_" itself counts, as in Halide). */
+static int implicit_name(const char *n) { return n[0] == '_' && strspn(n + 1, "0123456789") == strlen(n + 1); }
+
 static PyObject *var_is_implicit(PyObject *self, PyObject *unused) {
-    const char *n = hl_expr_var_name(((py_expr_object *)self)->expr);
-    return PyBool_FromLong(n[0] == '_' && n[1] >= '0' && n[1] <= '9');
+    return PyBool_FromLong(implicit_name(hl_expr_var_name(((py_expr_object *)self)->expr)));
 }
 
 static PyObject *make_named_var(PyTypeObject *cls, const char *name) {
@@ -387,6 +389,68 @@ static PyObject *var_implicit(PyObject *cls, PyObject *arg) {
     return make_named_var((PyTypeObject *)cls, name);
 }
 
+static PyObject *var_implicit_index(PyObject *self, PyObject *unused) {
+    const char *n = hl_expr_var_name(((py_expr_object *)self)->expr);
+    if (!implicit_name(n)) return PyLong_FromLong(-1);
+    return PyLong_FromLong(atol(n + 1)); /* the placeholder "_": 0, as in Halide */
+}
+
+static PyObject *var_is_placeholder(PyObject *self, PyObject *unused) {
+    return PyBool_FromLong(strcmp(hl_expr_var_name(((py_expr_object *)self)->expr), "_") == 0);
+}
+
+/* ---- The placeholder _ (implicit dimensions) ---------------------------------------------- */
+
+static int is_placeholder(py_state *st, PyObject *o) {
+    return PyObject_TypeCheck(o, st->Var) && ((py_expr_object *)o)->expr &&
+           !strcmp(hl_expr_var_name(((py_expr_object *)o)->expr), "_");
+}
+
+PyObject *py_expand_placeholder(py_state *st, PyObject *key, int dims, int count, int *found) {
+    *found = 0;
+    PyObject *seq = PyTuple_Check(key) ? Py_NewRef(key) : PyList_Check(key) ? PyList_AsTuple(key) : PyTuple_Pack(1, key);
+    if (!seq) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(seq), at = -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (is_placeholder(st, PyTuple_GET_ITEM(seq, i))) {
+            if (at >= 0) {
+                Py_DECREF(seq);
+                PyErr_SetString(st->HalideError, "The placeholder _ may appear only once in an argument list");
+                return NULL;
+            }
+            at = i;
+        }
+    if (at < 0) return seq;
+    *found = 1;
+    if (count < 0) count = dims - (int)(n - 1);
+    if (count < 0) count = 0;
+    PyObject *out = PyTuple_New(n - 1 + count);
+    if (!out) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i != at) {
+            PyTuple_SET_ITEM(out, k++, Py_NewRef(PyTuple_GET_ITEM(seq, i)));
+            continue;
+        }
+        for (int j = 0; j < count; j++) {
+            char name[32];
+            snprintf(name, sizeof name, "_%d", j);
+            PyObject *v = make_named_var(st->Var, name);
+            if (!v) {
+                Py_DECREF(out);
+                Py_DECREF(seq);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(out, k++, v);
+        }
+    }
+    Py_DECREF(seq);
+    return out;
+}
+
 static PyObject *var_outermost(PyObject *cls, PyObject *unused) {
     return make_named_var((PyTypeObject *)cls, "__outermost");
 }
@@ -396,6 +460,8 @@ static PyMethodDef var_methods[] = {
     {"same_as", var_same_as, METH_O, "Whether two Vars are the same variable."},
     {"is_implicit", var_is_implicit, METH_NOARGS, "Whether this is an implicit Var (_0, _1...)."},
     {"implicit", var_implicit, METH_O | METH_CLASS, "The implicit Var _n."},
+    {"implicit_index", var_implicit_index, METH_NOARGS, "n for the implicit Var _n, else -1."},
+    {"is_placeholder", var_is_placeholder, METH_NOARGS, "Whether this is the placeholder _."},
     {"outermost", var_outermost, METH_NOARGS | METH_CLASS, "The outermost loop placeholder."},
     {NULL, NULL, 0, NULL},
 };
@@ -422,7 +488,13 @@ int py_expr_init(PyObject *module, py_state *st) {
     if (PyModule_AddObjectRef(module, "Expr", (PyObject *)st->Expr) < 0) return -1;
     st->Var = (PyTypeObject *)PyType_FromModuleAndSpec(module, &var_spec, (PyObject *)st->Expr);
     if (!st->Var) return -1;
-    return PyModule_AddObjectRef(module, "Var", (PyObject *)st->Var);
+    if (PyModule_AddObjectRef(module, "Var", (PyObject *)st->Var) < 0) return -1;
+    /* hl._: the placeholder for implicit dimensions (f[x, _] = g[x, _]). */
+    PyObject *placeholder = make_named_var(st->Var, "_");
+    if (!placeholder) return -1;
+    int rc = PyModule_AddObjectRef(module, "_", placeholder);
+    Py_DECREF(placeholder);
+    return rc;
 }
 
 /* ---- Helpers for py_ops.c ---------------------------------------------------------------- */

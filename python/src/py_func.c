@@ -258,10 +258,10 @@ int py_func_ref_init(PyObject *module, py_state *st) {
     return st->PendingRef ? 0 : -1;
 }
 
+static PyObject *func_call_key(py_state *st, PyObject *self, PyObject *key);
+
 static PyObject *func_getitem(PyObject *self, PyObject *key) {
     py_state *st = py_state_of(self);
-    hl_expr **args;
-    Py_ssize_t n;
     if (!hl_func_defined(func_of(self))) {
         py_pending_ref_object *r = PyObject_New(py_pending_ref_object, st->PendingRef);
         if (!r) return NULL;
@@ -271,6 +271,18 @@ static PyObject *func_getitem(PyObject *self, PyObject *key) {
         r->value = NULL;
         return (PyObject *)r;
     }
+    int found;
+    PyObject *expanded = py_expand_placeholder(st, key, hl_func_dimensions(func_of(self)), -1, &found);
+    if (!expanded) return NULL;
+    PyObject *result = func_call_key(st, self, expanded);
+    Py_DECREF(expanded);
+    return result;
+}
+
+/* f[key] for a defined f, the placeholder already expanded. */
+static PyObject *func_call_key(py_state *st, PyObject *self, PyObject *key) {
+    hl_expr **args;
+    Py_ssize_t n;
     if (index_exprs(st, key, &args, &n) < 0) return NULL;
     hl_expr *out;
     hl_status s = hl_func_call(func_of(self), (int)n, args, 0, &out);
@@ -329,17 +341,30 @@ static int func_setitem(PyObject *self, PyObject *key, PyObject *value) {
             return -1;
         }
     }
-    if (index_exprs(st, key, &args, &nargs) < 0) return -1;
     PyObject *vals = PyTuple_Check(value) || PyList_Check(value) ? PySequence_Tuple(value)
                                                                   : PyTuple_Pack(1, value);
-    if (!vals) {
-        free_exprs(args, nargs);
-        return -1;
-    }
+    if (!vals) return -1;
     int rc = index_exprs(st, vals, &values, &nvalues);
     Py_DECREF(vals);
+    if (rc < 0) return -1;
+    /* The placeholder _ on the left stands for as many implicit Vars as the right uses. */
+    int implicit = 0, found;
+    for (Py_ssize_t i = 0; i < nvalues; i++) {
+        int c = hl_expr_implicit_count(values[i]);
+        if (c > implicit) implicit = c;
+    }
+    PyObject *lhs = py_expand_placeholder(st, key, 0, implicit, &found);
+    if (lhs && !found && implicit > 0) {
+        Py_CLEAR(lhs);
+        PyErr_Format(st->HalideError,
+                     "Right-hand-side of update definition of %s uses implicit variables, but the "
+                     "left-hand-side does not contain the placeholder symbol '_'.",
+                     hl_func_name(func_of(self)));
+    }
+    rc = lhs ? index_exprs(st, lhs, &args, &nargs) : -1;
+    Py_XDECREF(lhs);
     if (rc < 0) {
-        free_exprs(args, nargs);
+        free_exprs(values, nvalues);
         return -1;
     }
     /* The first definition is the pure one; later ones are updates. */

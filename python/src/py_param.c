@@ -257,7 +257,8 @@ static PyObject *image_repr(PyObject *self) {
 
 static PyObject *image_getitem(PyObject *self, PyObject *key) {
     py_state *st = py_state_of(self);
-    PyObject *seq = PyTuple_Check(key) ? Py_NewRef(key) : PyList_Check(key) ? PyList_AsTuple(key) : PyTuple_Pack(1, key);
+    int found;
+    PyObject *seq = py_expand_placeholder(st, key, hl_param_dimensions(image_of(self)), -1, &found);
     if (!seq) return NULL;
     Py_ssize_t n = PyTuple_GET_SIZE(seq);
     hl_expr *args[16] = {0};

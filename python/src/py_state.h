@@ -94,6 +94,10 @@ typedef struct {
     int spec;  /* f.specialize(c): 1-based specialization of the pure stage, else 0 */
 } py_stage_object;
 
+/* key (an index: one item, a tuple or a list) as a tuple with the placeholder Var _ replaced
+ * by the implicit Vars _0.._{k-1}: k = count, or when count < 0 the dimensions the other
+ * items leave (dims - items). *found says whether _ was there. New reference, or NULL. */
+PyObject *py_expand_placeholder(py_state *st, PyObject *key, int dims, int count, int *found);
 /* A new Func object for f (steals the reference). */
 PyObject *py_func_wrap(py_state *st, hl_func *f);
 /* The RVars of update `stage` of f, as a list. */

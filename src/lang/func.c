@@ -103,6 +103,35 @@ static bool uses_rdom(hl_ctx *ctx, const ir_node *e) {
     return found;
 }
 
+/* The first free pure Var of e that is not an argument (names bound by Lets inside e are
+ * not free). */
+typedef struct free_var_scan {
+    const define_call *d;
+    const char *bound[64];
+    int nbound;
+    const char *found;
+} free_var_scan;
+
+static void find_free_var(ir_visitor *v, const ir_node *n) {
+    free_var_scan *s = v->state;
+    if (s->found) return;
+    if (n->kind == IR_Variable && n->ref_kind == IR_REF_NONE) {
+        bool known = false;
+        for (int i = 0; !known && i < s->d->nargs; i++) known = !strcmp(s->d->args[i]->name, n->name);
+        for (int i = 0; !known && i < s->nbound; i++) known = !strcmp(s->bound[i], n->name);
+        if (!known) s->found = n->name;
+        return;
+    }
+    if (n->kind == IR_Let && s->nbound < 64) {
+        ir_visit(v, n->kids[0]);
+        s->bound[s->nbound++] = n->name;
+        ir_visit(v, n->kids[1]);
+        s->nbound--;
+        return;
+    }
+    ir_visit_kids(v, n);
+}
+
 static void check_definition(hl_ctx *ctx, define_call *d) {
     hl_func *f = d->f;
     user_assert(ctx, d->nvalues >= 1, "Func %s must be defined with at least one value",
@@ -137,6 +166,11 @@ static void check_definition(hl_ctx *ctx, define_call *d) {
                     "Func %s's pure definition refers to %s itself; recursive definitions need "
                     "an update definition",
                     f->name, f->name);
+        free_var_scan scan = {d, {0}, 0, NULL};
+        ir_visitor fv = {ctx, find_free_var, &scan};
+        ir_visit(&fv, v);
+        user_assert(ctx, !scan.found, "Undefined variable \"%s\" in definition of Func \"%s\"", scan.found,
+                    f->name);
     }
 }
 

@@ -19,6 +19,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct op_call {
@@ -732,6 +733,34 @@ hl_type hl_expr_type(const hl_expr *e) { return e->type; }
 
 const char *hl_expr_var_name(const hl_expr *e) {
     return e && e->kind == IR_Variable ? e->name : NULL;
+}
+
+static void implicit_visit(ir_visitor *v, const ir_node *n) {
+    if (n->kind == IR_Variable && n->ref_kind == IR_REF_NONE && n->name[0] == '_' && n->name[1] >= '0' &&
+        n->name[1] <= '9') {
+        char *end;
+        long k = strtol(n->name + 1, &end, 10);
+        int *count = v->state;
+        if (!*end && k + 1 > *count && k < 1000) *count = (int)k + 1;
+    }
+    ir_visit_kids(v, n);
+}
+
+static void implicit_protected(hl_ctx *ctx, void *ud) {
+    void **p = ud;
+    ir_visitor v = {ctx, implicit_visit, p[1]};
+    ir_visit(&v, p[0]);
+}
+
+int hl_expr_implicit_count(const hl_expr *e) {
+    int count = 0;
+    if (!e) return 0;
+    hl_ctx ctx;
+    ctx_init(&ctx, 1);
+    void *ud[2] = {(void *)e, &count};
+    if (ctx.arena) ctx_pcall(&ctx, implicit_protected, ud);
+    ctx_close(&ctx);
+    return count;
 }
 
 int hl_expr_const_value(const hl_expr *e, int64_t *i, uint64_t *u, double *f) {
