@@ -48,5 +48,9 @@ hl_status hl_image_param_constrain(hl_param *p, int d, const char *field, const 
 /* The constraint Expr of a field (borrowed) or NULL. */
 const hl_expr *hl_image_param_constraint(const hl_param *p, int d, const char *field);
 hl_status hl_image_param_set_host_alignment(hl_param *p, int bytes);
+/* The alignment set_host_alignment gave (1 when unset). */
+int hl_image_param_host_alignment(const hl_param *p);
+/* ImageParam.trace_loads(): loads of it go to halide_trace, like a traced Func's. */
+hl_status hl_image_param_trace_loads(hl_param *p);
 
 #endif

@@ -583,6 +583,15 @@ static PyObject *func_trace_realizations(PyObject *self, PyObject *u) {
     return func_trace(self, HL_TRACE_REALIZATIONS);
 }
 
+/* atomic(override_associativity_test=False) on the pure definition: it writes each point once,
+ * so there is nothing to make atomic (update stages: Stage.atomic). Returns the Func. */
+static PyObject *func_atomic(PyObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"override_associativity_test", NULL};
+    int override = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p:atomic", kwlist, &override)) return NULL;
+    return Py_NewRef(self);
+}
+
 /* ---- Wrappers ---------------------------------------------------------------------------- */
 
 /* A new Func object for f (steals the reference). */
@@ -854,6 +863,8 @@ static PyMethodDef func_methods[] = {
     {"compile_jit", KW func_compile_jit, METH_VARARGS | METH_KEYWORDS,
      "Compile the pipeline for the JIT now (realize does it when needed)."},
     {"trace_loads", func_trace_loads, METH_NOARGS, "Print (halide_trace) every load of this Func."},
+    {"atomic", KW func_atomic, METH_VARARGS | METH_KEYWORDS,
+     "atomic(override_associativity_test=False): for the pure definition, nothing to do; see Stage.atomic."},
     {"trace_stores", func_trace_stores, METH_NOARGS, "Print (halide_trace) every store to this Func."},
     {"trace_realizations", func_trace_realizations, METH_NOARGS,
      "Print (halide_trace) the realizations, productions and consumptions of this Func."},

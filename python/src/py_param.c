@@ -375,6 +375,43 @@ static PyObject *image_set_host_alignment(PyObject *self, PyObject *arg) {
     return Py_NewRef(self);
 }
 
+static PyObject *image_host_alignment(PyObject *self, PyObject *u) {
+    return PyLong_FromLong(hl_image_param_host_alignment(image_of(self)));
+}
+
+static PyObject *image_defined(PyObject *self, PyObject *u) { Py_RETURN_TRUE; }
+
+static PyObject *image_trace_loads(PyObject *self, PyObject *u) {
+    hl_status s = hl_image_param_trace_loads(image_of(self));
+    if (s != HL_OK) return py_raise_status(py_state_of(self), s);
+    Py_RETURN_NONE;
+}
+
+/* set_estimates([(min, extent), ...]): one pair per dimension (estimates only guide
+ * auto-schedulers, as Dimension.set_estimate's do). */
+static PyObject *image_set_estimates(PyObject *self, PyObject *list) {
+    PyObject *seq = PySequence_Fast(list, "set_estimates takes a list of (min, extent) pairs");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    int ok = 1;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
+        ok = PySequence_Check(pair) && PySequence_Size(pair) == 2;
+    }
+    Py_DECREF(seq);
+    if (!ok) {
+        PyErr_SetString(PyExc_TypeError, "set_estimates takes a list of (min, extent) pairs");
+        return NULL;
+    }
+    if (n != hl_param_dimensions(image_of(self))) {
+        PyErr_Format(py_state_of(self)->HalideError,
+                     "ImageParam %s has %d dimensions, but the estimates passed to set_estimates contains %zd pairs.",
+                     hl_param_name(image_of(self)), hl_param_dimensions(image_of(self)), n);
+        return NULL;
+    }
+    return Py_NewRef(self);
+}
+
 static PyMethodDef image_methods[] = {
     {"name", image_name, METH_NOARGS, NULL},
     {"type", image_type, METH_NOARGS, NULL},
@@ -391,6 +428,10 @@ static PyMethodDef image_methods[] = {
     {"top", image_top, METH_NOARGS, NULL},
     {"bottom", image_bottom, METH_NOARGS, NULL},
     {"set_host_alignment", image_set_host_alignment, METH_O, NULL},
+    {"host_alignment", image_host_alignment, METH_NOARGS, "The alignment set_host_alignment gave (1 by default)."},
+    {"defined", image_defined, METH_NOARGS, NULL},
+    {"trace_loads", image_trace_loads, METH_NOARGS, "Report every load of this ImageParam (tracing)."},
+    {"set_estimates", image_set_estimates, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 

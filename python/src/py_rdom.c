@@ -165,7 +165,17 @@ static PyObject *rdom_where(PyObject *self, PyObject *pred) {
     return Py_NewRef(self);
 }
 
+static PyObject *rdom_same_as(PyObject *self, PyObject *other) {
+    py_state *st = py_state_of(self);
+    if (!PyObject_TypeCheck(other, st->RDom)) {
+        PyErr_Format(PyExc_TypeError, "same_as() takes an RDom, not %.100s", Py_TYPE(other)->tp_name);
+        return NULL;
+    }
+    return PyBool_FromLong(rdom_of(other) == rdom_of(self));
+}
+
 static PyMethodDef rdom_methods[] = {
+    {"same_as", rdom_same_as, METH_O, "Whether two RDoms are the same one."},
     {"dimensions", rdom_dimensions, METH_NOARGS, NULL},
     {"name", rdom_name, METH_NOARGS, NULL},
     {"where", rdom_where, METH_O, "where(predicate): iterate only where it holds (ANDed with earlier ones)."},
@@ -343,6 +353,10 @@ static PyObject *stage_rfactor(PyObject *self, PyObject *args, PyObject *kwds) {
     return result;
 }
 
+/* unscheduled(): marks a stage as left unscheduled on purpose (Halide uses it to silence an
+ * auto-scheduler warning); nothing else changes. */
+static PyObject *stage_unscheduled(PyObject *self, PyObject *u) { Py_RETURN_NONE; }
+
 static PyObject *stage_repr(PyObject *self) {
     py_stage_object *o = (py_stage_object *)self;
     if (o->spec) return PyUnicode_FromFormat("<halide.Stage %s.specialization(%d)>", hl_func_name(o->func), o->spec);
@@ -379,6 +393,7 @@ static PyMethodDef stage_methods[] = {
      "rfactor(preserved) or rfactor(r, v): factor this associative update through a new Func whose pure "
      "dimensions include the preserved RVars (as the given Vars); returns that Func."},
     {"name", stage_name, METH_NOARGS, NULL},
+    {"unscheduled", stage_unscheduled, METH_NOARGS, "Mark the stage as deliberately unscheduled."},
     {NULL, NULL, 0, NULL},
 };
 #undef KW

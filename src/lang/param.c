@@ -307,6 +307,15 @@ const hl_expr *hl_image_param_constraint(const hl_param *p, int d, const char *f
     return slot ? *slot : NULL;
 }
 
+int hl_image_param_host_alignment(const hl_param *p) { return p->host_alignment > 0 ? p->host_alignment : 1; }
+
+hl_status hl_image_param_trace_loads(hl_param *p) {
+    if (!p->is_buffer) return fail(HL_ERROR_USER, "trace_loads applies to ImageParams");
+    p->trace_loads = true;
+    func_bump_generation();
+    return HL_OK;
+}
+
 hl_status hl_image_param_set_host_alignment(hl_param *p, int bytes) {
     if (bytes <= 0 || (bytes & (bytes - 1))) return fail(HL_ERROR_USER, "host alignment must be a power of two");
     p->host_alignment = bytes;

@@ -32,6 +32,7 @@ struct hl_param {
     func_dim_constraint *dims; /* ImageParams: per dimension */
     hl_buffer *bound;          /* ImageParams: the buffer set() bound, or NULL */
     int host_alignment;
+    bool trace_loads;          /* ImageParam.trace_loads() */
 };
 
 #endif

@@ -6,7 +6,8 @@
  * and Call nodes. Each event is an IR_INTRIN_TRACE call (ir.h) that codegen hands to the
  * runtime's rt_trace/halide_trace (runtime/trace.c):
  *   - a store to a traced Func: its value passes through a "Store" event (one per value);
- *   - a load of a traced Func: the Call passes through a "Load" event;
+ *   - a load of a traced Func, or of an ImageParam with trace_loads(): the Call passes
+ *     through a "Load" event (an ImageParam also gets a Tag with the box the pipeline reads);
  *   - every Func whose stores or realizations are traced: a "Tag" event at the start
  *     (func_type_and_dim: its value types and the box the whole pipeline writes, as the
  *     reference's trace tools read them; skipped when that box is unbounded);
@@ -120,6 +121,12 @@ static ir_node *trace_mutate(ir_mutator *m, ir_node *n) {
             kids[v] = event(ctx, halide_trace_store, f, NULL, v, n->kids[v], nargs, n->kids + nvalues);
         return ir_copy_with_kids(ctx, n, kids);
     }
+    if (n->kind == IR_Call && n->op == IR_CALL_IMAGE && n->ref_kind == IR_REF_PARAM &&
+        ((const hl_param *)n->ref)->trace_loads) {
+        n = ir_mutate_kids(m, n);
+        const hl_param *p = n->ref;
+        return event(ctx, halide_trace_load, NULL, p->name, 0, n, n->nkids, n->kids);
+    }
     if (n->kind == IR_Call && n->op == IR_CALL_HALIDE) {
         n = ir_mutate_kids(m, n);
         const hl_func *f = n->ref;
@@ -149,6 +156,26 @@ static ir_node *tags_and_outputs(trace_state *st, ir_node *inner) {
     lower_state *ls = st->ls;
     hl_ctx *ctx = ls->ctx;
     ir_node *tags = NULL;
+    /* Traced ImageParams first: the box the pipeline reads. */
+    for (int i = 0; i < ls->ninputs; i++) {
+        const hl_param *p = ls->inputs[i].param;
+        if (!p || !p->trace_loads) continue;
+        box b = box_touched(ctx, inner, p, p->dimensions, BOX_CALLS);
+        bool bounded = b.used;
+        for (int d = 0; bounded && d < p->dimensions; d++) bounded = interval_is_bounded(b.d[d]);
+        if (!bounded) continue;
+        ir_node **c = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(2 * p->dimensions + 1));
+        for (int d = 0; d < p->dimensions; d++) {
+            c[2 * d] = simplify_expr(ctx, b.d[d].min);
+            c[2 * d + 1] = simplify_expr(ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min),
+                                                        i32(ctx, 1)));
+        }
+        const char *text = ctx_printf(ctx, "func_type_and_dim: 1 %d %d %d ", (int)p->type.code, (int)p->type.bits,
+                                      (int)p->type.lanes);
+        tags = ir_block(ctx, tags,
+                        ir_evaluate(ctx, event(ctx, halide_trace_tag, NULL, p->name, 0, ir_string_imm(ctx, text),
+                                               2 * p->dimensions, c)));
+    }
     for (int i = 0; i < ls->nfuncs; i++) {
         const hl_func *f = ls->funcs[i].func;
         if (!(flags_of(st, f) & (TRACE_STORES | TRACE_REALIZATIONS))) continue;
@@ -241,6 +268,7 @@ ir_node *lower_tracing(lower_state *ls, ir_node *s) {
     if (hl_target_has_feature(&t, HL_FEATURE_TRACE_REALIZATIONS)) st.target_flags |= TRACE_REALIZATIONS;
     bool any = st.target_flags || hl_target_has_feature(&t, HL_FEATURE_TRACE_PIPELINE);
     for (int i = 0; i < ls->nfuncs; i++) any |= ls->funcs[i].func->trace_flags != 0;
+    for (int i = 0; i < ls->ninputs; i++) any |= ls->inputs[i].param && ls->inputs[i].param->trace_loads;
     if (!any) return s;
     if (lower_is_bounds_query_branch(s)) {
         ir_node *kids[3] = {s->kids[0], s->kids[1], trace_pipeline(&st, s->kids[2])};

@@ -209,3 +209,14 @@ def test_ahead_of_time_with_a_trace_feature(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["custom store traced 0 = 3", "custom store traced 1 = 6",
                                      "custom store traced 2 = 9", "result 0 events 3 out 3 6 9"]
+
+
+def test_image_param_trace_loads(capfd):
+    ip = hl.ImageParam(hl.UInt(8), 1, "ip")
+    f = hl.Func("f")
+    f[x] = ip[x] + 1
+    assert ip.trace_loads() is None
+    ip.set(hl.Buffer(np.arange(4, dtype=np.uint8)))
+    f.realize([3])
+    assert lines_of(capfd) == ["Begin pipeline f.0()", 'Tag ip.0() tag = "func_type_and_dim: 1 1 8 1 1 0 3"',
+                               "Load ip.0(0) = 0", "Load ip.0(1) = 1", "Load ip.0(2) = 2", "End pipeline f.0()"]

@@ -1,0 +1,40 @@
+"""Small parts of the modern Python API: ImageParam.defined/host_alignment/set_estimates,
+RDom.same_as, Func.atomic on a pure definition, Stage.unscheduled.
+
+What it does: checks each answers as the reference Halide 21 does (recorded here), and that
+the pipelines using them still compute the right values.
+"""
+
+import numpy as np
+import pytest
+
+import halide as hl
+from conftest import assert_exact
+
+x = hl.Var("x")
+
+
+def test_image_param_queries():
+    ip = hl.ImageParam(hl.UInt(8), 2, "queried")
+    assert ip.defined() and ip.host_alignment() == 1
+    ip.set_host_alignment(32)
+    assert ip.host_alignment() == 32
+    assert ip.set_estimates([(0, 640), (0, 480)]) is not None  # the reference returns the param
+    with pytest.raises(hl.HalideError, match="has 2 dimensions, but the estimates passed to set_estimates contains 1"):
+        ip.set_estimates([(0, 640)])
+
+
+def test_rdom_same_as():
+    r = hl.RDom([(0, 3)])
+    assert r.same_as(r) and not r.same_as(hl.RDom([(0, 3)]))
+    with pytest.raises(TypeError):
+        r.same_as(x)
+
+
+def test_pure_atomic_and_unscheduled():
+    f = hl.Func("pure_atomic")
+    f[x] = x * 2
+    assert f.atomic() is f and f.atomic(override_associativity_test=True) is f
+    f[x] += 1
+    assert f.update().unscheduled() is None
+    assert_exact(np.array(f.realize([3])), np.array([1, 3, 5], np.int32))
