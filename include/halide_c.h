@@ -179,6 +179,11 @@ hl_status hl_func_define(hl_func *f, int nargs, hl_expr *const *args, int nvalue
 /* f[args] as an Expr (a call to value value_index). */
 hl_status hl_func_call(hl_func *f, int nargs, hl_expr *const *args, int value_index,
                        hl_expr **out);
+/* gpu_tile/gpu_blocks/gpu_threads/... and copy_to_device(): runs f on a device of Halide's
+ * DeviceAPI `api` (2 Default_GPU, 3 CUDA, 4 OpenCL, 5 Metal, 9 Vulkan). halide-c generates
+ * code for CPUs only: compiling such a Func is a clear error (the reference's when the target
+ * has no GPU feature, "not supported yet" when it has). */
+hl_status hl_func_set_device_api(hl_func *f, int api);
 /* f.in_(consumer) (consumer NULL: every consumer) and f.clone_in(consumer): a Func that
  * stands in for f in the consumer's calls (new reference; the same one when asked again). */
 hl_status hl_func_in(hl_func *f, const char *consumer, hl_func **out);

@@ -19,6 +19,11 @@ from .aot import (  # noqa: E402,F401
 
 _aot.attach(Func, Pipeline)  # noqa: F405
 
+from . import gpu as _gpu  # noqa: E402
+from .gpu import DeviceAPI  # noqa: E402,F401
+
+_gpu.attach(Func, Stage, Target)  # noqa: F405
+
 __halide_c__ = True
 
 

@@ -6,6 +6,7 @@
  *     def _infer_arguments(funcs) -> list[(name, kind, dimensions, Type, handle)]
  *     def _compile_standalone_runtime(path: str, kind: int, target)
  *     def _func_hexagon(func)                       # Func.hexagon(): a schedule marker
+ *     def _func_device_api(func, api)               # gpu_*(), copy_to_device(): a marker
  * A handle is a capsule holding a reference to the core's Param, so an Argument keeps its
  * Param alive and can be passed back as an argument.
  */
@@ -147,6 +148,17 @@ static PyObject *fn_compile_standalone_runtime(PyObject *m, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* _func_device_api(func, api): the gpu_*() / copy_to_device() marker (DeviceAPI value). */
+static PyObject *fn_func_device_api(PyObject *m, PyObject *args) {
+    py_state *st = py_state_of_module(m);
+    PyObject *f;
+    int api;
+    if (!PyArg_ParseTuple(args, "O!i:_func_device_api", st->Func, &f, &api)) return NULL;
+    hl_status s = hl_func_set_device_api(((py_func_object *)f)->func, api);
+    if (s != HL_OK) return py_raise_status(st, s);
+    return Py_NewRef(f);
+}
+
 static PyObject *fn_func_hexagon(PyObject *m, PyObject *f) {
     py_state *st = py_state_of_module(m);
     if (!PyObject_TypeCheck(f, st->Func)) {
@@ -163,6 +175,7 @@ static PyMethodDef module_functions[] = {
     {"_infer_arguments", fn_infer_arguments, METH_O, "The Params and ImageParams a pipeline uses."},
     {"_compile_standalone_runtime", fn_compile_standalone_runtime, METH_VARARGS, "Write the runtime alone."},
     {"_func_hexagon", fn_func_hexagon, METH_O, "Mark a Func for Hexagon offload."},
+    {"_func_device_api", fn_func_device_api, METH_VARARGS, "Mark a Func to run on a device API."},
     {NULL, NULL, 0, NULL},
 };
 

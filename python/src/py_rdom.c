@@ -357,6 +357,13 @@ static PyObject *stage_rfactor(PyObject *self, PyObject *args, PyObject *kwds) {
  * auto-scheduler warning); nothing else changes. */
 static PyObject *stage_unscheduled(PyObject *self, PyObject *u) { Py_RETURN_NONE; }
 
+/* The stage's Func (for the Python-level GPU directives, halide/gpu.py). */
+static PyObject *stage_func_for_gpu(PyObject *self, PyObject *u) {
+    hl_func *f = ((py_stage_object *)self)->func;
+    hl_func_retain(f);
+    return py_func_wrap(py_state_of(self), f);
+}
+
 static PyObject *stage_repr(PyObject *self) {
     py_stage_object *o = (py_stage_object *)self;
     if (o->spec) return PyUnicode_FromFormat("<halide.Stage %s.specialization(%d)>", hl_func_name(o->func), o->spec);
@@ -394,6 +401,7 @@ static PyMethodDef stage_methods[] = {
      "dimensions include the preserved RVars (as the given Vars); returns that Func."},
     {"name", stage_name, METH_NOARGS, NULL},
     {"unscheduled", stage_unscheduled, METH_NOARGS, "Mark the stage as deliberately unscheduled."},
+    {"_func_for_gpu", stage_func_for_gpu, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 #undef KW

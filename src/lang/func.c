@@ -256,6 +256,16 @@ hl_status hl_func_define(hl_func *f, int nargs, hl_expr *const *args, int nvalue
     return HL_OK;
 }
 
+hl_status hl_func_set_device_api(hl_func *f, int api) {
+    if (!f || api < 0) {
+        ctx_set_last_error("set_device_api: bad arguments");
+        return HL_ERROR_USER;
+    }
+    f->device_api = api;
+    func_bump_generation();
+    return HL_OK;
+}
+
 /* ---- Calls ------------------------------------------------------------------------------------ */
 
 typedef struct call_build {

@@ -77,6 +77,7 @@ struct hl_func {
     jit_pipeline *jit;    /* compiled pipeline cache, or NULL */
     bool offload_hexagon; /* Func.hexagon(): a schedule marker (hl_target.h) */
     int trace_flags;      /* hl_trace_kind bits: trace_loads/stores/realizations */
+    int device_api;       /* gpu_*() / copy_to_device(): a DeviceAPI other than Host, or 0 */
 };
 
 /* Every definition made anywhere bumps this; a cached pipeline compiled at an older

@@ -53,10 +53,54 @@ static void add_arg(lower_state *ls, const char *name, bool is_buffer, hl_type t
     a->dimensions = dims;
 }
 
+static const char *device_api_name(int api) {
+    switch (api) {
+    case 2: return "Default_GPU";
+    case 3: return "CUDA";
+    case 4: return "OpenCL";
+    case 5: return "Metal";
+    case 6: return "Hexagon";
+    case 9: return "Vulkan";
+    default: return "a device";
+    }
+}
+
+/* Whether the target has a feature for the DeviceAPI (Default_GPU: any GPU API). */
+static bool has_device_feature(const hl_target *t, int api) {
+    static const struct {
+        int api, feature;
+    } table[] = {{3, 16}, {4, 26}, {5, 32}, {9, 88}, {2, 16}, {2, 26}, {2, 32}, {2, 88}, {2, 58}, {2, 67}};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].api == api && hl_target_has_feature(t, table[i].feature)) return true;
+    return false;
+}
+
+/* gpu_*() schedules: the reference's error without a GPU feature; halide-c has no GPU
+ * code generation either way. */
+static void check_device(lower_state *ls, const hl_func *f, const hl_target *t) {
+    if (!f->device_api || f->device_api == 1) return;
+    char name[1024];
+    hl_target_to_string(t, name, sizeof name);
+    const char *api = device_api_name(f->device_api);
+    user_assert(ls->ctx, has_device_feature(t, f->device_api),
+                "Schedule for Func %s requires <%s> but no compatible target feature is enabled in target %s",
+                f->name, api, name);
+    user_error(ls->ctx,
+               "Func %s is scheduled to run on %s (target %s): GPU code generation is not supported yet by "
+               "halide-c, which generates code for CPUs",
+               f->name, api, name);
+}
+
 /* Func.hexagon() needs a target with HVX, and offloading is not implemented yet. */
 static void check_offload(lower_state *ls) {
     for (int i = 0; i < ls->nfuncs; i++) {
         const hl_func *f = ls->funcs[i].func;
+        if (f->device_api) {
+            hl_target t;
+            if (ls->target) t = *ls->target;
+            else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+            check_device(ls, f, &t);
+        }
         if (!f->offload_hexagon) continue;
         hl_target t;
         if (ls->target) t = *ls->target;
