@@ -111,6 +111,33 @@ def main():
         v[x] = hl.f32(x)
         v[x] = hl.undef(hl.Float(32))
         expect_error(lambda: v.compile_to_c(tmp + "/v.c", [], "v", hl.Target("host")))
+    # Tracing, and the debug / profile / trace_all features through HL_JIT_TARGET.
+    import contextlib
+    import io
+    import os
+
+    traced = hl.Func("traced")
+    traced[x] = hl.i32(img[x, 0]) * 2
+    traced.trace_stores().trace_realizations()
+    img.trace_loads()
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        traced.realize([4])
+        for features in ("debug", "profile", "trace_all"):
+            os.environ["HL_JIT_TARGET"] = "host-" + features
+            prof = hl.Func("prof_" + features)
+            inner = hl.Func("inner_" + features)
+            inner[x, y] = x + y
+            prof[x, y] = inner[x, y] + inner[x + 1, y]
+            inner.compute_root()
+            prof.parallel(y)
+            prof.realize([300, 40])
+        del os.environ["HL_JIT_TARGET"]
+    assert "Store traced.0(3)" in out.getvalue() and "Entering Pipeline" in out.getvalue()
+    assert "total time" in out.getvalue()
+    gpu = hl.Func("gpu")
+    gpu[x] = x
+    gpu.gpu_blocks(x)
+    expect_error(lambda: gpu.realize([4]))
     print("asan smoke: ok")
 
 
