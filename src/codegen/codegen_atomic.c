@@ -112,7 +112,7 @@ void cg_atomic_store(cg_state *cg, const ir_node *s) {
             LLVMBuildCondBr(B, lane(cg, mask, lanes, l), yes, skip);
             LLVMPositionBuilderAtEnd(B, yes);
         }
-        LLVMValueRef addr = cg_element_address(cg, s->name, elem, lane(cg, iv, lanes, l));
+        LLVMValueRef addr = cg_scalar_element_address(cg, s->name, elem, lane(cg, iv, lanes, l));
         if (rmw) {
             LLVMValueRef r = LLVMBuildAtomicRMW(B, op, addr, lane(cg, ev, lanes, l), LLVMAtomicOrderingMonotonic, 0);
             LLVMSetAlignment(r, (unsigned)(elem.bits + 7) / 8);

@@ -242,9 +242,41 @@ static LLVMValueRef shuffle(cg_state *cg, const ir_node *e) {
 
 /* ---- Loads -------------------------------------------------------------------------------- */
 
+/* The terms of a scalar int32 index made of no-overflow (nsw) adds. */
+static void index_terms(LLVMValueRef v, LLVMValueRef *terms, int *n, int max, int depth) {
+    if (depth < 4 && *n + 2 <= max && LLVMIsAInstruction(v) && LLVMGetInstructionOpcode(v) == LLVMAdd &&
+        LLVMGetNSW(v)) {
+        index_terms(LLVMGetOperand(v, 0), terms, n, max, depth + 1);
+        index_terms(LLVMGetOperand(v, 1), terms, n, max, depth + 1);
+    } else {
+        terms[(*n)++] = v;
+    }
+}
+
 LLVMValueRef cg_element_address(cg_state *cg, const char *name, hl_type elem, LLVMValueRef index) {
     LLVMValueRef host = cg_scope_get(cg, name);
     return LLVMBuildGEP2(cg->builder, cg_storage_type(cg, ir_element_of(elem)), host, &index, 1, "");
+}
+
+/* The address of one element (a scalar access): an index a + b + ... (int32, nsw) is
+ * addressed as one step per term, each widened on its own, so LLVM hoists the loop-invariant
+ * steps and widens the loop variable's instead of sign-extending the sum in the inner loop
+ * (a histogram's scattered updates run 1.5x faster). Vector accesses keep one step: there the
+ * split measured slower (a tiled matrix product, 1.2x). */
+LLVMValueRef cg_scalar_element_address(cg_state *cg, const char *name, hl_type elem, LLVMValueRef index) {
+    LLVMValueRef host = cg_scope_get(cg, name);
+    LLVMTypeRef et = cg_storage_type(cg, ir_element_of(elem));
+    if (LLVMGetTypeKind(LLVMTypeOf(index)) != LLVMIntegerTypeKind || LLVMGetIntTypeWidth(LLVMTypeOf(index)) != 32)
+        return LLVMBuildGEP2(cg->builder, et, host, &index, 1, "");
+    LLVMValueRef terms[8];
+    int n = 0;
+    index_terms(index, terms, &n, 8, 0);
+    LLVMValueRef p = host;
+    for (int i = 0; i < n; i++) {
+        LLVMValueRef wide = LLVMBuildSExt(cg->builder, terms[i], cg->i64, "");
+        p = LLVMBuildGEP2(cg->builder, et, p, &wide, 1, "");
+    }
+    return p;
 }
 
 static unsigned elem_align(hl_type t) { return ir_is_bool(t) ? 1 : (t.bits + 7) / 8; }
@@ -259,7 +291,7 @@ static LLVMValueRef from_storage(cg_state *cg, LLVMValueRef v, hl_type t) {
 /* One element of the Load e (whatever its lanes) at a scalar index. */
 static LLVMValueRef scalar_load(cg_state *cg, const ir_node *e, LLVMValueRef index) {
     hl_type t = ir_element_of(e->type);
-    LLVMValueRef addr = cg_element_address(cg, e->name, t, index);
+    LLVMValueRef addr = cg_scalar_element_address(cg, e->name, t, index);
     LLVMValueRef ld = LLVMBuildLoad2(cg->builder, cg_storage_type(cg, t), addr, "");
     LLVMSetAlignment(ld, elem_align(t));
     cg_tag_access(cg, ld, e->name);

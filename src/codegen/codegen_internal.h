@@ -96,6 +96,8 @@ LLVMValueRef cg_expr(cg_state *cg, const ir_node *e);
 LLVMValueRef cg_convert(cg_state *cg, LLVMValueRef v, hl_type from, hl_type to);
 /* Address of element `index` (scalar or vector of int) of buffer `name` of type elem. */
 LLVMValueRef cg_element_address(cg_state *cg, const char *name, hl_type elem, LLVMValueRef index);
+/* The same for a scalar access, the index's nsw terms widened one by one (codegen_expr.c). */
+LLVMValueRef cg_scalar_element_address(cg_state *cg, const char *name, hl_type elem, LLVMValueRef index);
 
 /* ---- codegen_call.c ------------------------------------------------------------------- */
 LLVMValueRef cg_call(cg_state *cg, const ir_node *call);

@@ -47,7 +47,7 @@ static void store(cg_state *cg, const ir_node *s) {
     if (ir_is_bool(t)) v = LLVMBuildZExt(cg->builder, v, cg_storage_type(cg, t), "");
     unsigned align = elem_bytes(t);
     if (t.lanes == 1) {
-        LLVMValueRef addr = cg_element_address(cg, s->name, t, cg_expr(cg, index));
+        LLVMValueRef addr = cg_scalar_element_address(cg, s->name, t, cg_expr(cg, index));
         if (is_true(pred)) {
             tagged_store(cg, v, addr, align, s->name);
             return;
