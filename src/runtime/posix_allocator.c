@@ -18,14 +18,22 @@ void *halide_default_malloc(void *user_context, size_t size) {
     (void)user_context;
     if (size > SIZE_MAX - 2 * ALIGNMENT) return NULL;
     size_t rounded = (size + SLACK + ALIGNMENT - 1) & ~(size_t)(ALIGNMENT - 1);
+#if defined(_WIN32)
+    return _aligned_malloc(rounded, ALIGNMENT);
+#else
     void *p = NULL;
     if (posix_memalign(&p, ALIGNMENT, rounded) != 0) return NULL;
     return p;
+#endif
 }
 
 void halide_default_free(void *user_context, void *ptr) {
     (void)user_context;
+#if defined(_WIN32)
+    _aligned_free(ptr);
+#else
     free(ptr);
+#endif
 }
 
 __attribute__((weak)) void *halide_malloc(void *user_context, size_t size) {
