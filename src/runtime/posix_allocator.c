@@ -1,4 +1,5 @@
-/* posix_allocator.c - halide_malloc and halide_free on the C library.
+/* posix_allocator.c - halide_malloc and halide_free on the C library (posix_memalign and
+ * free; on Windows, which has no posix_memalign, _aligned_malloc and _aligned_free).
  *
  * Guarantees: halide_malloc returns 64-byte aligned memory with at least 64 bytes of
  * slack past the requested size (vector code may read, never write, a little past the
