@@ -52,6 +52,7 @@ enum {
     HL_FEATURE_FMA = 9,
     HL_FEATURE_FMA4 = 10,
     HL_FEATURE_F16C = 11,
+    HL_FEATURE_ARMV7S = 12,
     HL_FEATURE_NO_NEON = 13,
     HL_FEATURE_USER_CONTEXT = 29,
     HL_FEATURE_NO_RUNTIME = 31,
@@ -108,7 +109,8 @@ hl_status hl_target_set_feature(hl_target *t, int feature, int on);
 int hl_target_equal(const hl_target *a, const hl_target *b);
 /* SIMD lanes of a scalar type on this target. */
 int hl_target_natural_vector_size(const hl_target *t, hl_type type);
-/* Whether halide-c can generate code for t (x86-64 Linux, AArch64 Linux and Android). */
+/* Whether halide-c can generate code for t: x86-64 Linux and Windows; 64- and 32-bit ARM
+ * Linux, Android and iOS. */
 int hl_target_supported(const hl_target *t);
 
 /* The feature, OS, arch and processor names, for bindings that list them: entry i of each

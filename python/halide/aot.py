@@ -77,7 +77,8 @@ class Argument:
         return f"<halide.Argument {self.name} {self.kind.name}>"
 
 
-# The file name suffix of each output (Halide's, for Linux targets).
+# The file name suffix of each output (Halide's, for Linux targets; _suffix gives Windows'
+# own for objects and static libraries, as Halide does).
 _SUFFIXES = {
     OutputFileType.assembly: ".s",
     OutputFileType.bitcode: ".bc",
@@ -113,18 +114,32 @@ def compile_to(self, outputs, arguments, fn_name="", target=None):
     _halide._compile_to(_funcs(self), files, _arguments(arguments), _default_name(self, fn_name), target)
 
 
+_WINDOWS_SUFFIXES = {OutputFileType.object: ".obj", OutputFileType.static_library: ".lib"}
+
+
+def _suffix(kind, target):
+    t = target if target is not None else _halide.get_target_from_environment()
+    if isinstance(t, str):
+        t = _halide.Target(t)
+    if int(t.os) == TargetOS.Windows and kind in _WINDOWS_SUFFIXES:
+        return _WINDOWS_SUFFIXES[kind]
+    return _SUFFIXES[kind]
+
+
 def _compile_kinds(self, prefix, kinds, arguments, fn_name, target):
-    files = {k: _os.fspath(prefix) + _SUFFIXES[k] for k in kinds}
+    if not isinstance(fn_name, str):  # compile_to_file(prefix, arguments, target)
+        fn_name, target = "", fn_name
+    files = {k: _os.fspath(prefix) + _suffix(k, target) for k in kinds}
     compile_to(self, files, arguments, fn_name, target)
 
 
 def compile_to_file(self, filename_prefix, arguments, fn_name="", target=None):
-    """Object and header: <prefix>.o and <prefix>.h."""
+    """Object and header: <prefix>.o and <prefix>.h (<prefix>.obj for Windows)."""
     _compile_kinds(self, filename_prefix, [OutputFileType.object, OutputFileType.c_header], arguments, fn_name, target)
 
 
 def compile_to_static_library(self, filename_prefix, arguments, fn_name="", target=None):
-    """Static library and header: <prefix>.a and <prefix>.h."""
+    """Static library and header: <prefix>.a and <prefix>.h (<prefix>.lib for Windows)."""
     _compile_kinds(
         self, filename_prefix, [OutputFileType.static_library, OutputFileType.c_header], arguments, fn_name, target
     )

@@ -44,7 +44,7 @@ typedef struct cg_arg {
 
 typedef struct cg_target_ops {
     const char *name;            /* "x86-64", "arm-64", ... */
-    const char *triple;          /* LLVM target triple */
+    const char *triple;          /* LLVM target triple of the JIT (the host's OS) */
     /* Registers the LLVM target (info, MC, asm printer); idempotent. */
     void (*initialize)(void);
     /* Fills cpu and features strings (arena) for the target machine. */
@@ -55,10 +55,14 @@ typedef struct cg_target_ops {
     int arch, bits;
     void (*target_cpu_and_features)(hl_ctx *ctx, const hl_target *t, const char **cpu,
                                     const char **features);
+    /* Ahead of time: the LLVM triple for a target's OS and features (arena or static
+     * string); the object format follows from it (ELF, COFF, Mach-O). */
+    const char *(*target_triple)(hl_ctx *ctx, const hl_target *t);
 } cg_target_ops;
 
 extern const cg_target_ops cg_x86_64_target;
 extern const cg_target_ops cg_arm_64_target;
+extern const cg_target_ops cg_arm_32_target;
 
 /* The host's target ops (detects the CPU's features). */
 const cg_target_ops *cg_host_target(void);

@@ -50,6 +50,7 @@ typedef struct cg_state {
 
     /* Common types. */
     LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, ptr, void_t;
+    LLVMTypeRef intptr; /* the target's pointer-sized integer (size_t): i64 or i32 */
     LLVMTypeRef buffer_t, dimension_t; /* halide_buffer_t, halide_dimension_t */
 
     /* Type-based alias analysis: one type per buffer name, so that distinct buffers do not

@@ -32,7 +32,7 @@ const cg_target_ops *cg_host_target(void) {
 #endif
 }
 
-static const cg_target_ops *const targets[] = {&cg_x86_64_target, &cg_arm_64_target};
+static const cg_target_ops *const targets[] = {&cg_x86_64_target, &cg_arm_64_target, &cg_arm_32_target};
 
 const cg_target_ops *cg_target_by_name(const char *name) {
     if (!strcmp(name, "host")) return cg_host_target();
@@ -391,6 +391,7 @@ LLVMModuleRef cg_compile_module(hl_ctx *ctx, LLVMContextRef llctx, const cg_targ
     LLVMDisposeMessage(triple);
     LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(tm);
     LLVMSetModuleDataLayout(cg->module, layout);
+    cg->intptr = LLVMIntPtrTypeInContext(llctx, layout);
     LLVMDisposeTargetData(layout);
 
     cg->builder = LLVMCreateBuilderInContext(llctx);

@@ -123,14 +123,22 @@ static LLVMValueRef heap_allocation(cg_state *cg, const ir_node *s) {
         size = LLVMBuildExtractValue(B, r, 0, "");
         overflow = LLVMBuildOr(B, overflow, LLVMBuildExtractValue(B, r, 1, ""), "");
     }
-    /* A negative product (a negative extent) is an impossible size too. */
+    /* A negative product (a negative extent) is an impossible size too, and so is one
+     * that does not fit a 32-bit target's size_t (Halide's limit there: 2^31 - 1). */
     LLVMValueRef zero = LLVMConstInt(cg->i64, 0, 0);
     overflow = LLVMBuildOr(B, overflow, LLVMBuildICmp(B, LLVMIntSLT, size, zero, ""), "");
+    unsigned size_bits = LLVMGetIntTypeWidth(cg->intptr);
+    if (size_bits < 64) {
+        LLVMValueRef max = LLVMConstInt(cg->i64, (1ull << (size_bits - 1)) - 1, 0);
+        overflow = LLVMBuildOr(B, overflow, LLVMBuildICmp(B, LLVMIntSGT, size, max, ""), "");
+    }
     LLVMValueRef wanted = s->kids[1] && !is_true(s->kids[1]) ? cg_expr(cg, s->kids[1])
                                                               : LLVMConstInt(cg->i1, 1, 0);
     size = LLVMBuildSelect(B, LLVMBuildAnd(B, wanted, LLVMBuildNot(B, overflow, ""), ""), size,
                            zero, "");
-    LLVMValueRef margs[2] = {cg->user_context, size};
+    /* halide_malloc takes a size_t. */
+    LLVMValueRef margs[2] = {cg->user_context,
+                             size_bits < 64 ? LLVMBuildTrunc(B, size, cg->intptr, "") : size};
     LLVMValueRef ptr = cg_call_c(cg, "halide_malloc", cg->ptr, margs, 2, false);
     push_live_alloc(cg, s->name, ptr);
     LLVMValueRef failed = LLVMBuildAnd(B, LLVMBuildIsNull(B, ptr, ""),

@@ -3,7 +3,11 @@
  * Assumes: LLVM was built with the X86 target (Debian's libLLVM-19 has every target).
  * Guarantees: when the host is x86-64, the cpu and features are the host's own (so AVX2,
  * AVX-512 ... are used when present); otherwise a baseline "x86-64" with SSE2 only.
- * Ahead of time, the features are exactly the target's (x86_features below).
+ * Ahead of time, the features are exactly the target's (x86_features below); Linux
+ * objects are ELF (x86_64-unknown-linux-gnu) and Windows objects COFF for the MSVC
+ * environment (x86_64-pc-windows-msvc, Halide's own choice without its MinGW feature): the
+ * C ABI is the same for MSVC and MinGW, the object links with either toolchain, and the
+ * runtime in it needs only kernel32 and the C runtime (src/runtime/freestanding).
  */
 #include "codegen_internal.h"
 
@@ -75,6 +79,11 @@ static void target_cpu_and_features(hl_ctx *ctx, const hl_target *t, const char 
     *features = f;
 }
 
+static const char *target_triple(hl_ctx *ctx, const hl_target *t) {
+    (void)ctx;
+    return t->os == HL_OS_WINDOWS ? "x86_64-pc-windows-msvc" : "x86_64-unknown-linux-gnu";
+}
+
 const cg_target_ops cg_x86_64_target = {
     .name = "x86-64",
     .triple = "x86_64-unknown-linux-gnu",
@@ -84,4 +93,5 @@ const cg_target_ops cg_x86_64_target = {
     .arch = HL_ARCH_X86,
     .bits = 64,
     .target_cpu_and_features = target_cpu_and_features,
+    .target_triple = target_triple,
 };

@@ -190,7 +190,8 @@ static hl_status check_target(const hl_target *given, hl_target *out) {
     hl_target_to_string(out, name, sizeof name);
     snprintf(msg, sizeof msg,
              "halide-c cannot generate code for target %s yet: it supports x86-64-linux, "
-             "arm-64-linux and arm-64-android (with any of their features)",
+             "x86-64-windows, arm-64-linux, arm-64-android, arm-64-ios, arm-32-linux, "
+             "arm-32-android and arm-32-ios (with any of their features)",
              name);
     return fail(msg);
 }

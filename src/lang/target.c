@@ -502,9 +502,10 @@ int hl_target_natural_vector_size(const hl_target *t, hl_type type) {
 
 int hl_target_supported(const hl_target *t) {
     hl_target c = hl_target_complete(t);
-    if (c.bits != 64) return 0;
-    if (c.arch == HL_ARCH_X86) return c.os == HL_OS_LINUX;
-    if (c.arch == HL_ARCH_ARM) return c.os == HL_OS_LINUX || c.os == HL_OS_ANDROID;
+    if (c.arch == HL_ARCH_X86) return c.bits == 64 && (c.os == HL_OS_LINUX || c.os == HL_OS_WINDOWS);
+    if (c.arch == HL_ARCH_ARM)
+        return (c.bits == 64 || c.bits == 32) &&
+               (c.os == HL_OS_LINUX || c.os == HL_OS_ANDROID || c.os == HL_OS_IOS);
     return 0;
 }
 

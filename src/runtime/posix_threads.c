@@ -71,7 +71,7 @@ int rt_cpu_count(void) {
 void rt_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) || defined(__arm__)
     __asm__ __volatile__("yield");
 #endif
 }

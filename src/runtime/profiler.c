@@ -30,13 +30,17 @@
 #include <string.h>
 #include <time.h>
 
+/* 64-bit counters are updated atomically: _Alignas(8) keeps them naturally aligned where
+ * the ABI aligns 64-bit integers to 4 only (32-bit ARM iOS), so no atomic library call. */
 typedef struct rt_profiler_slot {
-    uint64_t time_ns, allocs, bytes, peak, current;
+    _Alignas(8) uint64_t time_ns;
+    uint64_t allocs, bytes, peak, current;
 } rt_profiler_slot;
 
 typedef struct rt_profiler_run {
     const char *name, *names;
-    int64_t t_start, t_last;
+    _Alignas(8) int64_t t_start;
+    int64_t t_last;
     int32_t current, nfuncs, jit, pad;
     uint64_t samples, heap_allocs, heap_current, heap_peak;
     rt_profiler_slot slot[]; /* nfuncs + 2 */

@@ -1,0 +1,2 @@
+/* stdio.h - the freestanding runtime's <stdio.h>: everything is in rt_libc.h. */
+#include "rt_libc.h"
