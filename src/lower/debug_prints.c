@@ -53,9 +53,7 @@ static ir_node *describe_scalar(hl_ctx *ctx, const cg_arg *a) {
 
 ir_node *lower_debug_prints(lower_state *ls, ir_node *s) {
     hl_ctx *ctx = ls->ctx;
-    hl_target t;
-    if (ls->target) t = *ls->target;
-    else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+    hl_target t = lower_target(ls);
     if (!hl_target_has_feature(&t, HL_FEATURE_DEBUG)) return s;
     char target_name[1024];
     hl_target_to_string(&t, target_name, sizeof target_name);

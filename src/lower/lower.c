@@ -53,6 +53,13 @@ static void add_arg(lower_state *ls, const char *name, bool is_buffer, hl_type t
     a->dimensions = dims;
 }
 
+hl_target lower_target(const lower_state *ls) {
+    hl_target t;
+    if (ls->target) return *ls->target;
+    if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+    return t;
+}
+
 static const char *device_api_name(int api) {
     switch (api) {
     case 2: return "Default_GPU";
@@ -96,15 +103,11 @@ static void check_offload(lower_state *ls) {
     for (int i = 0; i < ls->nfuncs; i++) {
         const hl_func *f = ls->funcs[i].func;
         if (f->device_api) {
-            hl_target t;
-            if (ls->target) t = *ls->target;
-            else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+            hl_target t = lower_target(ls);
             check_device(ls, f, &t);
         }
         if (!f->offload_hexagon) continue;
-        hl_target t;
-        if (ls->target) t = *ls->target;
-        else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+        hl_target t = lower_target(ls);
         char name[1024];
         hl_target_to_string(&t, name, sizeof name);
         user_assert(ls->ctx, hl_target_has_feature(&t, HL_FEATURE_HVX),

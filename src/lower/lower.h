@@ -98,6 +98,9 @@ ir_node *lower_simplify_pass(lower_state *ls, ir_node *s);
 /* After the passes and the argument list: the debug target feature's prints (debug_prints.c). */
 ir_node *lower_debug_prints(lower_state *ls, ir_node *s);
 
+/* The target compiled for: ls->target, or for the JIT the HL_JIT_TARGET one (the host's
+ * when unset or unparsable) (lower.c). */
+hl_target lower_target(const lower_state *ls);
 /* Whether s is the "if (bounds query) {...} else {the pipeline}" bounds inference makes
  * (bounds_inference.c); passes that wrap the pipeline wrap its else branch. */
 bool lower_is_bounds_query_branch(const ir_node *s);

@@ -129,9 +129,7 @@ static ir_node *profile_pipeline(prof_state *st, ir_node *body) {
 }
 
 ir_node *lower_profiling(lower_state *ls, ir_node *s) {
-    hl_target t;
-    if (ls->target) t = *ls->target;
-    else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+    hl_target t = lower_target(ls);
     if (!hl_target_has_feature(&t, HL_FEATURE_PROFILE)) return s;
     prof_state st = {ls, 0, ctx_alloc(ls->ctx, sizeof(hl_func *) * (size_t)(ls->nfuncs + 1)), -1};
     for (int i = 0; i < ls->nfuncs; i++)

@@ -149,6 +149,22 @@ static ir_node **output_bounds(hl_ctx *ctx, const hl_func *f) {
 
 /* ---- Tags and the outputs' events, at the start --------------------------------------------- */
 
+/* The (min, extent) pairs of what s reads (BOX_CALLS) or writes (BOX_PROVIDES) of target,
+ * valid where s starts; NULL when unbounded. */
+static ir_node **touched_bounds(hl_ctx *ctx, const ir_node *s, const void *target, int dims, box_mode mode) {
+    box b = box_touched(ctx, s, target, dims, mode);
+    bool bounded = b.used;
+    for (int d = 0; bounded && d < dims; d++) bounded = interval_is_bounded(b.d[d]);
+    if (!bounded) return NULL;
+    ir_node **c = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(2 * dims + 1));
+    for (int d = 0; d < dims; d++) {
+        c[2 * d] = simplify_expr(ctx, b.d[d].min);
+        c[2 * d + 1] =
+            simplify_expr(ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min), i32(ctx, 1)));
+    }
+    return c;
+}
+
 /* Tag events of every Func whose stores or realizations are traced, producers first, with
  * the box the pipeline writes (outputs: their buffer's), valid at `inner` (the statement
  * after the pipeline's leading lets); then the outputs' realization events. */
@@ -160,16 +176,8 @@ static ir_node *tags_and_outputs(trace_state *st, ir_node *inner) {
     for (int i = 0; i < ls->ninputs; i++) {
         const hl_param *p = ls->inputs[i].param;
         if (!p || !p->trace_loads) continue;
-        box b = box_touched(ctx, inner, p, p->dimensions, BOX_CALLS);
-        bool bounded = b.used;
-        for (int d = 0; bounded && d < p->dimensions; d++) bounded = interval_is_bounded(b.d[d]);
-        if (!bounded) continue;
-        ir_node **c = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(2 * p->dimensions + 1));
-        for (int d = 0; d < p->dimensions; d++) {
-            c[2 * d] = simplify_expr(ctx, b.d[d].min);
-            c[2 * d + 1] = simplify_expr(ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min),
-                                                        i32(ctx, 1)));
-        }
+        ir_node **c = touched_bounds(ctx, inner, p, p->dimensions, BOX_CALLS);
+        if (!c) continue;
         const char *text = ctx_printf(ctx, "func_type_and_dim: 1 %d %d %d ", (int)p->type.code, (int)p->type.bits,
                                       (int)p->type.lanes);
         tags = ir_block(ctx, tags,
@@ -186,16 +194,8 @@ static ir_node *tags_and_outputs(trace_state *st, ir_node *inner) {
             continue;
         }
         /* Everything the pipeline writes of it, over all loops: valid where `inner` starts. */
-        box b = box_touched(ctx, inner, f, f->nargs, BOX_PROVIDES);
-        bool bounded = b.used;
-        for (int d = 0; bounded && d < f->nargs; d++) bounded = interval_is_bounded(b.d[d]);
-        if (!bounded) continue;
-        ir_node **c = ctx_alloc(ctx, sizeof(ir_node *) * (size_t)(2 * f->nargs + 1));
-        for (int d = 0; d < f->nargs; d++) {
-            c[2 * d] = simplify_expr(ctx, b.d[d].min);
-            c[2 * d + 1] = simplify_expr(ctx, ir_binary(ctx, IR_Add, ir_binary(ctx, IR_Sub, b.d[d].max, b.d[d].min),
-                                                        i32(ctx, 1)));
-        }
+        ir_node **c = touched_bounds(ctx, inner, f, f->nargs, BOX_PROVIDES);
+        if (!c) continue;
         tags = ir_block(ctx, tags, tag_event(ctx, f, 2 * f->nargs, c));
     }
     for (int o = ls->noutputs - 1; o >= 0; o--) {
@@ -260,9 +260,7 @@ static ir_node *trace_pipeline(trace_state *st, ir_node *body) {
 
 ir_node *lower_tracing(lower_state *ls, ir_node *s) {
     trace_state st = {ls, 0, NULL};
-    hl_target t;
-    if (ls->target) t = *ls->target;
-    else if (hl_jit_target_from_environment(&t) != HL_OK) t = hl_target_host();
+    hl_target t = lower_target(ls);
     if (hl_target_has_feature(&t, HL_FEATURE_TRACE_LOADS)) st.target_flags |= TRACE_LOADS;
     if (hl_target_has_feature(&t, HL_FEATURE_TRACE_STORES)) st.target_flags |= TRACE_STORES;
     if (hl_target_has_feature(&t, HL_FEATURE_TRACE_REALIZATIONS)) st.target_flags |= TRACE_REALIZATIONS;
