@@ -46,6 +46,8 @@ static void *thread_main(void *p) {
     return NULL;
 }
 
+uintptr_t rt_thread_self_id(void) { return (uintptr_t)pthread_self(); }
+
 rt_thread *rt_thread_start(void (*body)(void *), void *arg) {
     rt_thread *t = malloc(sizeof *t);
     if (!t) return NULL;

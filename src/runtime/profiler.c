@@ -42,14 +42,13 @@ typedef struct rt_profiler_run {
     _Alignas(8) int64_t t_start;
     int64_t t_last;
     int32_t current, nfuncs, jit, pad;
+    uint64_t owner; /* rt_thread_self_id of the thread running the pipeline */
     uint64_t samples, heap_allocs, heap_current, heap_peak;
     rt_profiler_slot slot[]; /* nfuncs + 2 */
 } rt_profiler_run;
 
 _Static_assert(sizeof(rt_profiler_run) <= RT_PROFILER_HEADER_BYTES, "profiler header");
 _Static_assert(sizeof(rt_profiler_slot) <= RT_PROFILER_SLOT_BYTES, "profiler slot");
-
-static _Thread_local const void *owned_run;
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -72,13 +71,13 @@ int rt_profiler_start(void *state, const char *name, const char *names, int nfun
     r->jit = jit;
     r->current = -1;
     r->t_start = r->t_last = now_ns();
-    owned_run = r;
+    r->owner = rt_thread_self_id();
     return 0;
 }
 
 int rt_profiler_set(void *state, int id) {
     rt_profiler_run *r = state;
-    if (owned_run != r) return 0;
+    if ((uint64_t)rt_thread_self_id() != r->owner) return 0;
     charge(r, now_ns());
     r->current = id;
     return 0;
@@ -207,7 +206,6 @@ int rt_profiler_end(void *user_context, void *state) {
     rt_profiler_run *r = state;
     int64_t t_end = now_ns();
     charge(r, t_end);
-    owned_run = NULL;
     rt_profiler_totals one = {(char *)r->name, (char *)r->names, r->nfuncs, 1, r->samples,
                               (uint64_t)(t_end - r->t_start), r->heap_allocs, r->heap_peak, r->slot, NULL};
     if (r->jit) {

@@ -113,6 +113,9 @@ void rt_cond_broadcast(rt_cond *c);
 rt_thread *rt_thread_start(void (*body)(void *), void *arg);
 /* Waits for the thread to end and releases it. */
 void rt_thread_join(rt_thread *t);
+/* An id of the calling thread, distinct among live threads (no thread-local storage: the
+ * runtime must also load where ELF TLS is missing, such as Android before API 29). */
+uintptr_t rt_thread_self_id(void);
 /* Processors online (at least 1). */
 int rt_cpu_count(void);
 /* A hint to the processor inside a spin-wait loop. */

@@ -65,12 +65,14 @@ static struct {
     bool shutting_down;
     bool exit_hook; /* shutdown registered with atexit */
     rt_thread *workers[MAX_THREADS];
-    _Atomic unsigned epoch;     /* of rt_thread_pool_threads_used */
     _Atomic int threads_used;
 } pool;
 
-/* The epoch in which this thread last ran a task (0: never). */
-static _Thread_local unsigned ran_in_epoch;
+/* The threads that ran a task since the last reset of rt_thread_pool_threads_used (no
+ * thread-local storage: see rt_thread_self_id). */
+enum { SEEN_CAP = MAX_THREADS + 16 };
+static _Atomic uintptr_t seen_ids[SEEN_CAP];
+static _Atomic int nseen;
 
 static int clamp_threads(long n) { return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n; }
 
@@ -87,7 +89,6 @@ static void ensure_init(void) {
         rt_mutex_init(&pool.lock);
         rt_cond_init(&pool.wake);
         pool.desired = default_threads();
-        atomic_store(&pool.epoch, 1);
         atomic_store_explicit(&pool.init_state, 2, memory_order_release);
         return;
     }
@@ -95,9 +96,12 @@ static void ensure_init(void) {
 }
 
 static void note_thread_used(void) {
-    unsigned epoch = atomic_load_explicit(&pool.epoch, memory_order_relaxed);
-    if (ran_in_epoch == epoch) return;
-    ran_in_epoch = epoch;
+    uintptr_t me = rt_thread_self_id();
+    int n = atomic_load_explicit(&nseen, memory_order_acquire);
+    for (int i = 0; i < n && i < SEEN_CAP; i++)
+        if (atomic_load_explicit(&seen_ids[i], memory_order_relaxed) == me) return;
+    int slot = atomic_fetch_add_explicit(&nseen, 1, memory_order_acq_rel);
+    if (slot < SEEN_CAP) atomic_store_explicit(&seen_ids[slot], me, memory_order_relaxed);
     atomic_fetch_add_explicit(&pool.threads_used, 1, memory_order_relaxed);
 }
 
@@ -303,6 +307,6 @@ void halide_shutdown_thread_pool(void) {
 int rt_thread_pool_threads_used(int reset) {
     ensure_init();
     if (!reset) return atomic_load(&pool.threads_used);
-    atomic_fetch_add(&pool.epoch, 1);
+    atomic_store(&nseen, 0);
     return atomic_exchange(&pool.threads_used, 0);
 }

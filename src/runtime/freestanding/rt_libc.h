@@ -198,6 +198,7 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
 int pthread_cond_broadcast(pthread_cond_t *c);
 int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*start)(void *), void *arg);
 int pthread_join(pthread_t t, void **result);
+pthread_t pthread_self(void);
 #endif
 
 #endif

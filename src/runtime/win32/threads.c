@@ -26,11 +26,14 @@ WINAPI_IMPORT void *CreateThread(void *attributes, size_t stack_size, unsigned l
 WINAPI_IMPORT unsigned long WaitForSingleObject(void *handle, unsigned long ms);
 WINAPI_IMPORT int CloseHandle(void *handle);
 WINAPI_IMPORT unsigned long GetActiveProcessorCount(unsigned short group);
+WINAPI_IMPORT unsigned long GetCurrentThreadId(void);
 
 enum { INFINITE_WAIT = -1 /* INFINITE: 0xffffffff */, ALL_PROCESSOR_GROUPS = 0xffff };
 
 static void **as_lock(rt_mutex *m) { return (void **)(void *)m->opaque; }
 static void **as_cv(rt_cond *c) { return (void **)(void *)c->opaque; }
+
+uintptr_t rt_thread_self_id(void) { return (uintptr_t)GetCurrentThreadId(); }
 
 void rt_mutex_init(rt_mutex *m) { InitializeSRWLock(as_lock(m)); }
 void rt_mutex_lock(rt_mutex *m) { AcquireSRWLockExclusive(as_lock(m)); }
