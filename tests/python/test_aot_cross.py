@@ -379,3 +379,20 @@ def test_ios_object(tmp_path, target, magic, cputype, subtype):
     described = subprocess.run([NM, "-m", str(tmp_path / "b.o")], capture_output=True, text=True, check=True).stdout
     assert re.search(r"weak external .*_halide_malloc$", described, re.M)
     assert syms["_pthread_create"] == "U"
+
+
+@needs_llvm_tools
+@pytest.mark.parametrize("target", ["arm-64-android", "arm-32-android", "arm-64-linux", "x86-64-linux"])
+def test_runtime_uses_no_thread_local_storage(tmp_path, target):
+    # Android's loader handles ELF TLS only from API 29: the runtime keeps none (thread ids
+    # instead), including the thread pool and the profiler.
+    x = hl.Var("x")
+    f = hl.Func("no_tls")
+    f[x] = x * 2
+    f.parallel(x)
+    path = tmp_path / "no_tls.o"
+    f.compile_to({hl.OutputFileType.object: str(path)}, [], "no_tls", hl.Target(target + "-profile"))
+    symbols = llvm_symbols(path)
+    assert not any("tls_get_addr" in s or "emutls" in s for s in symbols), symbols
+    sections = run([OBJDUMP, "-h", path]).stdout
+    assert ".tbss" not in sections and ".tdata" not in sections
