@@ -185,13 +185,34 @@ void lower_find_functions(lower_state *ls) {
         lf->update_args = ctx_alloc(ls->ctx, sizeof(ir_node **) * (size_t)(nu ? nu : 1));
         lf->update_values = ctx_alloc(ls->ctx, sizeof(ir_node **) * (size_t)(nu ? nu : 1));
         lf->update_predicates = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(nu ? nu : 1));
+        lf->update_rdom_mins = ctx_alloc(ls->ctx, sizeof(ir_node **) * (size_t)(nu ? nu : 1));
+        lf->update_rdom_extents = ctx_alloc(ls->ctx, sizeof(ir_node **) * (size_t)(nu ? nu : 1));
         for (int u = 0; u < nu; u++) {
             const func_update *up = &f->updates[u];
             lf->update_args[u] = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(up->nargs ? up->nargs : 1));
             lf->update_values[u] = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)up->nvalues);
             for (int i = 0; i < up->nargs; i++) lf->update_args[u][i] = ir_mutate(&m, up->args[i]);
             for (int i = 0; i < up->nvalues; i++) lf->update_values[u][i] = ir_mutate(&m, up->values[i]);
-            lf->update_predicates[u] = up->rdom && up->rdom->predicate ? ir_mutate(&m, up->rdom->predicate) : NULL;
+            int nr = up->rdom ? up->rdom->dims : 0;
+            ir_node *pred = up->rdom ? up->rdom->predicate : NULL;
+            if (pred && func_uses_random(ls->ctx, pred)) {
+                /* random_* in the predicate hashes what the update's values hash (update.c):
+                 * its arguments and every RVar. */
+                ir_node **hash = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(up->nargs + nr + 1));
+                for (int i = 0; i < up->nargs; i++) hash[i] = up->args[i];
+                for (int i = 0; i < nr; i++) {
+                    hash[up->nargs + i] = ir_var(ls->ctx, ir_int(32), up->rdom->vars[i]);
+                    ir_set_ref(hash[up->nargs + i], IR_REF_RDOM, up->rdom);
+                }
+                pred = func_lower_random(ls->ctx, pred, up->nargs + nr, hash);
+            }
+            lf->update_predicates[u] = pred ? ir_mutate(&m, pred) : NULL;
+            lf->update_rdom_mins[u] = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(nr ? nr : 1));
+            lf->update_rdom_extents[u] = ctx_alloc(ls->ctx, sizeof(ir_node *) * (size_t)(nr ? nr : 1));
+            for (int i = 0; i < nr; i++) {
+                lf->update_rdom_mins[u][i] = ir_mutate(&m, up->rdom->mins[i]);
+                lf->update_rdom_extents[u][i] = ir_mutate(&m, up->rdom->extents[i]);
+            }
         }
     }
     for (int i = 0; i < ls->nfuncs; i++) {

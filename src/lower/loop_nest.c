@@ -169,8 +169,9 @@ static ir_node *build_stage(lower_state *ls, const lower_func *lf, int stage, co
     for (int i = 0; up && up->rdom && i < up->rdom->dims; i++) {
         const hl_rdom *r = up->rdom;
         /* RDom bounds may use the update's pure Vars (loops outside the RVars). */
-        add_var(&n, r->vars[i], r->vars[i], ir_substitute_many(ctx, r->mins[i], npure, names, vars),
-                ir_substitute_many(ctx, r->extents[i], npure, names, vars));
+        add_var(&n, r->vars[i], r->vars[i],
+                ir_substitute_many(ctx, lf->update_rdom_mins[stage - 1][i], npure, names, vars),
+                ir_substitute_many(ctx, lf->update_rdom_extents[stage - 1][i], npure, names, vars));
         mark_rvar(&n, true);
         names[nnames] = r->vars[i];
         vars[nnames++] = ir_var(ctx, ir_int(32), ctx_printf(ctx, "%s.s%d.%s", f->name, stage, r->vars[i]));

@@ -33,6 +33,8 @@ typedef struct lower_func {
     ir_node **values; /* the definition with inlined Funcs substituted (arena) */
     /* The same for each update definition: arguments, values, RDom predicate (or NULL). */
     ir_node ***update_args, ***update_values, **update_predicates;
+    /* Per update: its RDom's mins and extents, target queries answered (NULL: no RDom). */
+    ir_node ***update_rdom_mins, ***update_rdom_extents;
     /* A Func with updates that is not scheduled is computed at the innermost loop of its
      * only consumer (root when it has several): the consumer, or NULL. */
     const hl_func *consumer;

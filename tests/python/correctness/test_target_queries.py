@@ -59,3 +59,11 @@ def test_query_argument_must_be_a_constant():
     p = hl.Param(hl.Int(32), "which_arch")
     with pytest.raises(hl.HalideError, match="target_arch_is"):
         hl.target_arch_is(p)
+
+
+def test_target_query_in_rdom_bounds():
+    r = hl.RDom([(0, hl.select(hl.target_bits() == 64, 5, 3))])
+    f = hl.Func("bounded_by_target")
+    f[x] = 0
+    f[x] += r.x * 0 + 1
+    assert np.array(f.realize([1]))[0] == (5 if hl.get_host_target().bits == 64 else 3)
