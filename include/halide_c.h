@@ -215,6 +215,11 @@ void hl_pipeline_release(hl_pipeline *p);
 int hl_pipeline_num_outputs(const hl_pipeline *p);
 hl_func *hl_pipeline_output(const hl_pipeline *p, int i); /* borrowed */
 hl_status hl_pipeline_compile_jit(hl_pipeline *p);
+/* Drops the compiled JIT code (the next realize compiles again). */
+void hl_pipeline_invalidate_cache(hl_pipeline *p);
+/* Func `index` (new reference) of every Func the pipeline uses, in realization order
+ * (producers first, inlined ones included). */
+hl_status hl_pipeline_get_func(hl_pipeline *p, int index, hl_func **out);
 /* Realizes into one buffer per value of each output, in order. */
 hl_status hl_pipeline_realize(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers);
 hl_status hl_pipeline_bounds_query(hl_pipeline *p, int nbuffers, hl_buffer *const *buffers);

@@ -149,6 +149,22 @@ static PyObject *pipeline_compile_to_lowered_stmt(PyObject *self, PyObject *args
     return py_write_stmt(filename, text, fmt, "pipeline");
 }
 
+static PyObject *pipeline_get_func(PyObject *self, PyObject *arg) {
+    py_state *st = py_state_of(self);
+    long i = PyLong_AsLong(arg);
+    if (i == -1 && PyErr_Occurred()) return NULL;
+    if (require(st, self) < 0) return NULL;
+    hl_func *f;
+    hl_status s = hl_pipeline_get_func(self_of(self)->pipeline, (int)i, &f);
+    if (s != HL_OK) return py_raise_status(st, s);
+    return py_func_wrap(st, f);
+}
+
+static PyObject *pipeline_invalidate_cache(PyObject *self, PyObject *unused) {
+    if (self_of(self)->pipeline) hl_pipeline_invalidate_cache(self_of(self)->pipeline);
+    Py_RETURN_NONE;
+}
+
 static PyObject *pipeline_outputs(PyObject *self, PyObject *unused) {
     PyObject *o = self_of(self)->outputs;
     return o ? PyList_GetSlice(o, 0, PyList_GET_SIZE(o)) : PyList_New(0);
@@ -173,6 +189,8 @@ static PyMethodDef pipeline_methods[] = {
     {"compile_to_lowered_stmt", KW pipeline_compile_to_lowered_stmt, METH_VARARGS | METH_KEYWORDS,
      "Write the lowered statement as text."},
     {"outputs", pipeline_outputs, METH_NOARGS, "The output Funcs."},
+    {"get_func", pipeline_get_func, METH_O, "get_func(i): Func i of the pipeline, in realization order."},
+    {"invalidate_cache", pipeline_invalidate_cache, METH_NOARGS, "Drop the compiled JIT code."},
     {"defined", pipeline_defined, METH_NOARGS, "Whether the Pipeline has outputs."},
     {NULL, NULL, 0, NULL},
 };

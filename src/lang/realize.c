@@ -381,6 +381,43 @@ void hl_pipeline_release(hl_pipeline *p) {
     hl_free(p);
 }
 
+void hl_pipeline_invalidate_cache(hl_pipeline *p) {
+    pthread_mutex_lock(&p->lock);
+    pipeline_release(p->jit);
+    p->jit = NULL;
+    pthread_mutex_unlock(&p->lock);
+}
+
+typedef struct get_func_job {
+    hl_pipeline *p;
+    int index;
+    hl_func *result;
+} get_func_job;
+
+static void get_func_protected(hl_ctx *ctx, void *ud) {
+    get_func_job *job = ud;
+    lower_state ls = {.ctx = ctx, .noutputs = job->p->noutputs, .outputs = job->p->outputs};
+    lower_find_functions(&ls);
+    user_assert(ctx, job->index >= 0 && job->index < ls.nfuncs,
+                "Index value passed is %d; however, there are only %d functions in the pipeline.", job->index,
+                ls.nfuncs);
+    job->result = ls.funcs[job->index].func;
+}
+
+hl_status hl_pipeline_get_func(hl_pipeline *p, int index, hl_func **out) {
+    *out = NULL;
+    get_func_job job = {p, index, NULL};
+    hl_ctx ctx;
+    ctx_init(&ctx, 1);
+    if (!ctx.arena) return fail(HL_ERROR_NOMEM, "Out of memory");
+    int status = ctx_pcall(&ctx, get_func_protected, &job);
+    ctx_close(&ctx);
+    if (status != HL_OK) return (hl_status)status;
+    hl_func_retain(job.result);
+    *out = job.result;
+    return HL_OK;
+}
+
 int hl_pipeline_num_outputs(const hl_pipeline *p) { return p->noutputs; }
 hl_func *hl_pipeline_output(const hl_pipeline *p, int i) { return p->outputs[i]; }
 

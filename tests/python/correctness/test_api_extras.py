@@ -1,4 +1,5 @@
 """Small parts of the modern Python API: ImageParam.defined/host_alignment/set_estimates,
+Pipeline.get_func/invalidate_cache,
 RDom.same_as, Func.atomic on a pure definition, Stage.unscheduled.
 
 What it does: checks each answers as the reference Halide 21 does (recorded here), and that
@@ -38,3 +39,18 @@ def test_pure_atomic_and_unscheduled():
     f[x] += 1
     assert f.update().unscheduled() is None
     assert_exact(np.array(f.realize([3])), np.array([1, 3, 5], np.int32))
+
+
+def test_pipeline_get_func_and_invalidate_cache():
+    g, h, f = hl.Func("gf_g"), hl.Func("gf_h"), hl.Func("gf_f")
+    g[x] = x
+    h[x] = g[x] + 1
+    f[x] = h[x] * 2
+    g.compute_root()
+    p = hl.Pipeline([f])
+    assert [p.get_func(i).name() for i in range(3)] == ["gf_g", "gf_h", "gf_f"]  # realization order
+    with pytest.raises(hl.HalideError, match="Index value passed is 5; however, there are only 3 functions"):
+        p.get_func(5)
+    assert_exact(np.array(p.realize([3])), np.array([2, 4, 6], np.int32))
+    assert p.invalidate_cache() is None
+    assert_exact(np.array(p.realize([3])), np.array([2, 4, 6], np.int32))
