@@ -27,6 +27,10 @@ int hl_param_dimensions(const hl_param *p);
 hl_status hl_param_set_value(hl_param *p, hl_scalar value);
 /* The value as a constant Expr of the Param's type. */
 hl_status hl_param_get_value(const hl_param *p, hl_expr **out);
+/* Whether set_value gave the Param a value; clearing it makes it unset again (Callable
+ * restores a Param it set for one call). */
+int hl_param_has_value(const hl_param *p);
+void hl_param_clear_value(hl_param *p);
 /* Range constraints (NULL removes one), checked when the pipeline runs. */
 hl_status hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, int which);
 hl_status hl_param_set_estimate(hl_param *p, const hl_expr *estimate);

@@ -24,6 +24,11 @@ from .gpu import DeviceAPI  # noqa: E402,F401
 
 _gpu.attach(Func, Stage, Target)  # noqa: F405
 
+from .callable import Callable, compile_to_callable as _compile_to_callable  # noqa: E402,F401
+
+Func.compile_to_callable = _compile_to_callable  # noqa: F405
+Pipeline.compile_to_callable = _compile_to_callable  # noqa: F405
+
 __halide_c__ = True
 
 

@@ -185,7 +185,15 @@ static PyObject *param_min_value(PyObject *self, PyObject *u) { return constrain
 static PyObject *param_max_value(PyObject *self, PyObject *u) { return constraint_expr(self, hl_param_max_value(param_of(self))); }
 static PyObject *param_estimate(PyObject *self, PyObject *u) { return constraint_expr(self, hl_param_estimate(param_of(self))); }
 
+static PyObject *param_has_value(PyObject *self, PyObject *u) { return PyBool_FromLong(hl_param_has_value(param_of(self))); }
+static PyObject *param_clear_value(PyObject *self, PyObject *u) {
+    hl_param_clear_value(param_of(self));
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef param_methods[] = {
+    {"_has_value", param_has_value, METH_NOARGS, NULL},
+    {"_clear_value", param_clear_value, METH_NOARGS, NULL},
     {"min_value", param_min_value, METH_NOARGS, "The lower bound (an undefined Expr when unset)."},
     {"max_value", param_max_value, METH_NOARGS, "The upper bound (an undefined Expr when unset)."},
     {"estimate", param_estimate, METH_NOARGS, NULL},

@@ -126,6 +126,9 @@ hl_status hl_param_set_value(hl_param *p, hl_scalar k) {
     return HL_OK;
 }
 
+int hl_param_has_value(const hl_param *p) { return p->has_value; }
+void hl_param_clear_value(hl_param *p) { p->has_value = false; }
+
 hl_status hl_param_get_value(const hl_param *p, hl_expr **out) {
     hl_type t = p->type;
     const param_value *v = &p->value;
