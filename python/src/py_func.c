@@ -426,6 +426,91 @@ static int sizes_of(py_state *st, PyObject *seq, int dims, const char *name, int
     return 0;
 }
 
+/* infer_input_bounds(sizes or Buffer(s)): every ImageParam the pipeline reads that has no
+ * Buffer gets one (zero-filled) covering what realizing over that region would read, found
+ * with a bounds query as Halide does. ImageParams that are bound are left alone. */
+PyObject *py_infer_input_bounds(py_state *st, const py_realize_target *t, PyObject *dst) {
+    int32_t extents[64];
+    int total = 0, nparams = 0;
+    hl_param **params = NULL;
+    hl_buffer *query[64] = {0};
+    hl_param *bound[64] = {0};
+    int nbound = 0;
+    for (int o = 0; o < t->noutputs; o++) total += hl_func_num_values(t->outputs[o]);
+    if (total > 64) {
+        PyErr_SetString(PyExc_ValueError, "too many output buffers");
+        return NULL;
+    }
+    /* The region: sizes, or the extents of the Buffer(s) given. */
+    PyObject *first = PyObject_TypeCheck(dst, st->Buffer) ? dst
+                      : PyList_Check(dst) && PyList_GET_SIZE(dst) && PyObject_TypeCheck(PyList_GET_ITEM(dst, 0), st->Buffer)
+                          ? PyList_GET_ITEM(dst, 0)
+                          : NULL;
+    PyObject *seq;
+    if (first) {
+        PyObject *shape = PyObject_CallMethod(first, "dimensions", NULL);
+        long dims = shape ? PyLong_AsLong(shape) : -1;
+        Py_XDECREF(shape);
+        if (dims < 0) return NULL;
+        seq = PyList_New(dims);
+        for (long d = 0; seq && d < dims; d++) {
+            PyObject *dim = PyObject_CallMethod(first, "dim", "l", d);
+            PyObject *e = dim ? PyObject_CallMethod(dim, "extent", NULL) : NULL;
+            Py_XDECREF(dim);
+            if (!e) Py_CLEAR(seq);
+            else PyList_SET_ITEM(seq, d, e);
+        }
+        if (!seq) return NULL;
+        Py_SETREF(seq, PySequence_Fast(seq, "sizes"));
+    } else {
+        seq = PySequence_Fast(dst, "infer_input_bounds takes a list of sizes or Buffers");
+    }
+    if (!seq) return NULL;
+    hl_status s = hl_infer_arguments(t->noutputs, t->outputs, &nparams, &params);
+    PyObject *result = NULL;
+    int k = 0;
+    for (int o = 0; o < t->noutputs && s == HL_OK; o++) {
+        hl_func *f = t->outputs[o];
+        int dims = hl_func_dimensions(f);
+        if (sizes_of(st, seq, dims, hl_func_name(f), extents) < 0) goto done;
+        for (int v = 0; v < hl_func_num_values(f) && s == HL_OK; v++)
+            s = hl_buffer_new_bounds_query(hl_func_value_type(f, v), dims, extents, &query[k++]);
+    }
+    for (int i = 0; i < nparams && s == HL_OK && nbound < 64; i++) {
+        hl_param *p = params[i];
+        if (!hl_param_is_buffer(p) || hl_image_param_get(p)) continue;
+        int32_t zeros[16] = {0};
+        hl_buffer *q = NULL;
+        s = hl_buffer_new_bounds_query(hl_param_type(p), hl_param_dimensions(p), zeros, &q);
+        if (s == HL_OK) s = hl_image_param_set(p, q);
+        hl_buffer_release(q);
+        if (s == HL_OK) bound[nbound++] = p;
+    }
+    if (s == HL_OK) s = t->compile(t->target);
+    if (s == HL_OK) s = t->bounds_query(t->target, total, query);
+    for (int i = 0; i < nbound && s == HL_OK; i++) {
+        const halide_buffer_t *q = hl_buffer_raw(hl_image_param_get(bound[i]));
+        int32_t mins[16], exts[16];
+        for (int d = 0; d < q->dimensions && d < 16; d++) {
+            mins[d] = q->dim[d].min;
+            exts[d] = q->dim[d].extent;
+        }
+        hl_buffer *b = NULL;
+        s = hl_buffer_new(hl_param_type(bound[i]), q->dimensions, exts, mins, &b);
+        if (s == HL_OK) s = hl_image_param_set(bound[i], b);
+        hl_buffer_release(b);
+    }
+    if (s == HL_OK) result = Py_NewRef(Py_None);
+    else py_raise_status(st, s);
+done:
+    if (!result)
+        for (int i = 0; i < nbound; i++) hl_image_param_set(bound[i], NULL);
+    for (int i = 0; i < total; i++) hl_buffer_release(query[i]);
+    hl_free_arguments(nparams, params);
+    Py_DECREF(seq);
+    return result;
+}
+
 PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what) {
     for (int o = 0; o < t->noutputs; o++)
         if (!hl_func_defined(t->outputs[o])) {
@@ -543,6 +628,16 @@ static PyObject *func_realize(PyObject *self, PyObject *args, PyObject *kwds) {
     hl_func *f = func_of(self);
     py_realize_target t = {f, compile_func, realize_func, query_func, 1, &f};
     return py_realize(st, &t, what);
+}
+
+static PyObject *func_infer_input_bounds(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    static char *kwlist[] = {"dst", "target", NULL};
+    PyObject *dst, *target = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:infer_input_bounds", kwlist, &dst, &target)) return NULL;
+    hl_func *f = func_of(self);
+    py_realize_target t = {f, compile_func, realize_func, query_func, 1, &f};
+    return py_infer_input_bounds(st, &t, dst);
 }
 
 static PyObject *func_compile_jit(PyObject *self, PyObject *args, PyObject *kwds) {
@@ -863,6 +958,9 @@ static PyMethodDef func_methods[] = {
     {"compile_jit", KW func_compile_jit, METH_VARARGS | METH_KEYWORDS,
      "Compile the pipeline for the JIT now (realize does it when needed)."},
     {"trace_loads", func_trace_loads, METH_NOARGS, "Print (halide_trace) every load of this Func."},
+    {"infer_input_bounds", KW func_infer_input_bounds, METH_VARARGS | METH_KEYWORDS,
+     "infer_input_bounds(sizes or Buffer(s)): give every unbound ImageParam a Buffer covering what "
+     "realizing over that region reads."},
     {"atomic", KW func_atomic, METH_VARARGS | METH_KEYWORDS,
      "atomic(override_associativity_test=False): for the pure definition, nothing to do; see Stage.atomic."},
     {"trace_stores", func_trace_stores, METH_NOARGS, "Print (halide_trace) every store to this Func."},

@@ -109,6 +109,20 @@ static PyObject *pipeline_realize(PyObject *self, PyObject *args, PyObject *kwds
     return py_realize(st, &t, what);
 }
 
+static PyObject *pipeline_infer_input_bounds(PyObject *self, PyObject *args, PyObject *kwds) {
+    py_state *st = py_state_of(self);
+    static char *kwlist[] = {"dst", "target", NULL};
+    PyObject *dst, *target = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:infer_input_bounds", kwlist, &dst, &target)) return NULL;
+    if (require(st, self) < 0) return NULL;
+    hl_pipeline *p = self_of(self)->pipeline;
+    hl_func *outputs[256];
+    int n = hl_pipeline_num_outputs(p);
+    for (int i = 0; i < n; i++) outputs[i] = hl_pipeline_output(p, i);
+    py_realize_target t = {p, compile_pipeline, realize_pipeline, query_pipeline, n, outputs};
+    return py_infer_input_bounds(st, &t, dst);
+}
+
 static PyObject *pipeline_compile_jit(PyObject *self, PyObject *args, PyObject *kwds) {
     py_state *st = py_state_of(self);
     static char *kwlist[] = {"target", NULL};
@@ -190,6 +204,8 @@ static PyMethodDef pipeline_methods[] = {
      "Write the lowered statement as text."},
     {"outputs", pipeline_outputs, METH_NOARGS, "The output Funcs."},
     {"get_func", pipeline_get_func, METH_O, "get_func(i): Func i of the pipeline, in realization order."},
+    {"infer_input_bounds", KW pipeline_infer_input_bounds, METH_VARARGS | METH_KEYWORDS,
+     "infer_input_bounds(sizes or Buffers): give every unbound ImageParam a Buffer of the size realizing needs."},
     {"invalidate_cache", pipeline_invalidate_cache, METH_NOARGS, "Drop the compiled JIT code."},
     {"defined", pipeline_defined, METH_NOARGS, "Whether the Pipeline has outputs."},
     {NULL, NULL, 0, NULL},

@@ -124,6 +124,8 @@ typedef struct py_realize_target {
 /* realize(sizes | Buffer | [Buffers]) for a Func or a Pipeline: a Buffer when there is one
  * output value, a tuple of Buffers otherwise, None when realizing into given Buffers. */
 PyObject *py_realize(py_state *st, const py_realize_target *t, PyObject *what);
+/* infer_input_bounds(sizes | Buffer | [Buffers]) for a Func or a Pipeline (py_func.c). */
+PyObject *py_infer_input_bounds(py_state *st, const py_realize_target *t, PyObject *dst);
 int py_pipeline_init(PyObject *module, py_state *st);
 int py_param_init(PyObject *module, py_state *st);
 int py_rdom_init(PyObject *module, py_state *st);

@@ -274,13 +274,25 @@ static hl_status realize(const pipeline_view *view, int n, hl_buffer *const *buf
             pipeline_release(p);
             return status;
         }
-    for (int i = 0; i < p->ninputs; i++)
+    for (int i = 0; i < p->ninputs; i++) {
         if (!p->inputs[i] && !p->image_params[i]->bound) {
             status = fail(HL_ERROR_USER, "ImageParam %s is not bound to a Buffer: call set() before realizing",
                           p->image_params[i]->name);
             pipeline_release(p);
             return status;
         }
+        /* An input without memory would make the pipeline answer a bounds query and compute
+         * nothing: only a bounds query may pass one. */
+        const halide_buffer_t *in = hl_buffer_raw(p->inputs[i] ? p->inputs[i] : p->image_params[i]->bound);
+        if (!query && !in->host && !in->device) {
+            status = fail(HL_ERROR_USER,
+                          "Input %s is a Buffer with no memory (a bounds query); bind one with data, or let "
+                          "infer_input_bounds() allocate it",
+                          p->inputs[i] ? hl_buffer_name(p->inputs[i]) : p->image_params[i]->name);
+            pipeline_release(p);
+            return status;
+        }
+    }
     int nargs = 1 + p->ninputs + p->nparams + n;
     void *small[16];
     void **args = nargs <= 16 ? small : hl_malloc(sizeof(void *) * (size_t)nargs);

@@ -1,5 +1,6 @@
 """Small parts of the modern Python API: ImageParam.defined/host_alignment/set_estimates,
-Pipeline.get_func/invalidate_cache,
+Pipeline.get_func/invalidate_cache, Func/Pipeline.infer_input_bounds (and realize refusing an input
+without memory),
 RDom.same_as, Func.atomic on a pure definition, Stage.unscheduled.
 
 What it does: checks each answers as the reference Halide 21 does (recorded here), and that
@@ -54,3 +55,32 @@ def test_pipeline_get_func_and_invalidate_cache():
     assert_exact(np.array(p.realize([3])), np.array([2, 4, 6], np.int32))
     assert p.invalidate_cache() is None
     assert_exact(np.array(p.realize([3])), np.array([2, 4, 6], np.int32))
+
+
+def test_infer_input_bounds():
+    y = hl.Var("y")
+    ip = hl.ImageParam(hl.UInt(8), 2, "inferred")
+    f = hl.Func("reads_around")
+    f[x, y] = ip[x + 1, y] + ip[x, y + 2]
+    f.infer_input_bounds([10, 5])
+    g = ip.get()
+    assert [(g.dim(i).min(), g.dim(i).extent()) for i in range(2)] == [(0, 11), (0, 7)]
+    np.asarray(g)[:] = 1
+    assert_exact(np.array(f.realize([10, 5])), np.full((5, 10), 2, np.uint8))
+    # A bound ImageParam is left alone; a Buffer as the destination gives the region.
+    f.infer_input_bounds([20, 5])
+    assert ip.get().dim(0).extent() == 11
+    ip2 = hl.ImageParam(hl.UInt(8), 1, "inferred2")
+    h = hl.Func("strided_read")
+    h[x] = ip2[x * 2]
+    hl.Pipeline([h]).infer_input_bounds(hl.Buffer(hl.UInt(8), [4]))
+    assert ip2.get().dim(0).extent() == 7
+
+
+def test_realize_refuses_an_input_without_memory():
+    ip = hl.ImageParam(hl.UInt(8), 1, "no_memory")
+    h = hl.Func("reads_no_memory")
+    h[x] = ip[x]
+    ip.set(hl.Buffer.make_bounds_query(hl.UInt(8), [4]))
+    with pytest.raises(hl.HalideError, match="is a Buffer with no memory"):
+        h.realize([4])
